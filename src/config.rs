@@ -1,0 +1,129 @@
+//! Settings: `Rocket.toml`, then `ROCKET_*` and `MEDIATION_*` environment variables (figment).
+
+use std::path::{Path, PathBuf};
+
+use rocket::figment::providers::{Env, Serialized};
+use rocket::figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// The mediation's own details, printed on forms and documents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MediationInfo {
+    pub name: String,
+    pub address: String,
+    pub email: String,
+    pub phone: String,
+}
+
+impl Default for MediationInfo {
+    fn default() -> Self {
+        MediationInfo {
+            name: "Médiation de la CPAM".into(),
+            address: String::new(),
+            email: String::new(),
+            phone: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppConfig {
+    /// Where the SQLite file, the secret key and other files live.
+    pub data_dir: PathBuf,
+    /// `sqlite://path` or a plain path; defaults to `<data_dir>/mediation.sqlite`.
+    pub database_url: Option<String>,
+    pub database_pool_size: u32,
+    /// Saisines per page in lists.
+    pub page_size: i64,
+    pub mediation: MediationInfo,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            database_pool_size: 8,
+            page_size: 50,
+            mediation: MediationInfo::default(),
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("mediation.sqlite").display()))
+    }
+
+    pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        figment.extract().map_err(|e| ConfigError::Invalid(e.to_string()))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration invalide : {0}")]
+    Invalid(String),
+    #[error("clé secrète : {0}")]
+    SecretKey(String),
+}
+
+/// Rocket's figment with our defaults under it and `MEDIATION_*` variables over it.
+pub fn figment() -> Figment {
+    Figment::from(Serialized::defaults(AppConfig::default()))
+        .merge(rocket::Config::figment())
+        .merge(Env::prefixed("MEDIATION_").global())
+}
+
+/// Adds the secret key that signs and encrypts cookies when none is configured: created once
+/// in the data directory (mode 0600) and reused, so that sessions survive a restart.
+pub fn with_secret_key(figment: Figment) -> Result<Figment, ConfigError> {
+    // Rocket's own defaults hold an all-zero key: only a real one counts as configured.
+    let configured =
+        figment.extract_inner::<rocket::config::SecretKey>("secret_key").map(|k| !k.is_zero()).unwrap_or(false);
+    if configured {
+        return Ok(figment);
+    }
+    let config = AppConfig::from_figment(&figment)?;
+    let key = load_or_create_secret(&config.data_dir)?;
+    Ok(figment.merge(("secret_key", key)))
+}
+
+fn load_or_create_secret(data_dir: &Path) -> Result<String, ConfigError> {
+    let path = data_dir.join("secret_key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let key = existing.trim().to_string();
+        if key.len() == 64 && key.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(key);
+        }
+        return Err(ConfigError::SecretKey(format!(
+            "{} ne contient pas une clé de 64 caractères hexadécimaux",
+            path.display()
+        )));
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| ConfigError::SecretKey(format!("création de {} : {e}", data_dir.display())))?;
+    let bytes: [u8; 32] = rand::random();
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &key).map_err(|e| ConfigError::SecretKey(format!("écriture de {} : {e}", path.display())))?;
+    tracing::info!(path = %path.display(), "clé secrète créée");
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

@@ -1,0 +1,58 @@
+//! The timeline of a saisine: appended to, never changed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::NewEventRow;
+use super::schema::events;
+use super::{DbConn, DbError, DbResult};
+use crate::domain::{EventDetails, EventKind, SaisineId};
+
+/// One timeline entry as read back.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: EventKind,
+    pub occurred_at: NaiveDateTime,
+    pub actor: String,
+    pub details: EventDetails,
+}
+
+pub fn append(
+    conn: &mut DbConn,
+    saisine: SaisineId,
+    kind: EventKind,
+    details: &EventDetails,
+    actor: &str,
+    at: NaiveDateTime,
+) -> DbResult<()> {
+    let details = serde_json::to_string(details).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let row = NewEventRow {
+        saisine_id: saisine.0,
+        kind: kind.code().to_string(),
+        occurred_at: at,
+        actor: actor.to_string(),
+        details,
+    };
+    diesel::insert_into(events::table).values(&row).execute(conn)?;
+    Ok(())
+}
+
+/// Oldest first, in the order they were written.
+pub fn for_saisine(conn: &mut DbConn, saisine: SaisineId) -> DbResult<Vec<Event>> {
+    let rows: Vec<(String, NaiveDateTime, String, String)> = events::table
+        .filter(events::saisine_id.eq(saisine.0))
+        .order(events::id.asc())
+        .select((events::kind, events::occurred_at, events::actor, events::details))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(kind, occurred_at, actor, details)| {
+            Ok(Event {
+                kind: EventKind::from_code(&kind)
+                    .ok_or_else(|| DbError::Corrupt(format!("type d'événement inconnu : {kind}")))?,
+                occurred_at,
+                actor,
+                details: serde_json::from_str(&details).map_err(|e| DbError::Corrupt(e.to_string()))?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,34 @@
+//! The database layer: schema, rows, queries. Everything here speaks Diesel's DSL.
+
+pub mod events;
+pub mod list;
+mod models;
+pub mod operations;
+pub mod pool;
+pub mod reference_lists;
+pub mod saisines;
+pub mod schema;
+
+pub use pool::{DbConn, DbPool};
+
+use crate::domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("requête : {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("pool de connexions : {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("connexion : {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("migrations : {0}")]
+    Migration(String),
+    #[error("données enregistrées incohérentes : {0}")]
+    Corrupt(String),
+    #[error("introuvable")]
+    NotFound,
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+pub type DbResult<T> = Result<T, DbError>;

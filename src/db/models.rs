@@ -1,0 +1,188 @@
+//! Rows as Diesel reads and writes them, and their conversion to and from domain types.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{events, saisines};
+use super::DbError;
+use crate::domain::text::normalize_key;
+use crate::domain::{
+    Lifecycle, MotifCode, PartnerCode, Reference, Requester, Saisine, SaisineFacts, SaisineId, Stage, Status,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = saisines)]
+pub struct SaisineRow {
+    pub id: i32,
+    pub reference: String,
+    pub received_on: NaiveDate,
+    pub channel: String,
+    pub requester_type: String,
+    pub requester_name: Option<String>,
+    pub name_key: String,
+    pub nir: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub partner: Option<String>,
+    pub process: String,
+    pub summary: Option<String>,
+    pub status: String,
+    pub taken_on: Option<NaiveDate>,
+    pub waiting_since: Option<NaiveDate>,
+    pub documents_due_on: Option<NaiveDate>,
+    pub days_waiting: i32,
+    pub outcome: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns a saisine's facts fill.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = saisines, treat_none_as_null = true)]
+pub struct FactsColumns {
+    pub received_on: NaiveDate,
+    pub channel: String,
+    pub requester_type: String,
+    pub requester_name: Option<String>,
+    pub name_key: String,
+    pub nir: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub partner: Option<String>,
+    pub process: String,
+    pub summary: Option<String>,
+}
+
+/// The columns a saisine's lifecycle fills.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = saisines, treat_none_as_null = true)]
+pub struct LifecycleColumns {
+    pub status: String,
+    pub taken_on: Option<NaiveDate>,
+    pub waiting_since: Option<NaiveDate>,
+    pub documents_due_on: Option<NaiveDate>,
+    pub days_waiting: i32,
+    pub outcome: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = events)]
+pub struct NewEventRow {
+    pub saisine_id: i32,
+    pub kind: String,
+    pub occurred_at: NaiveDateTime,
+    pub actor: String,
+    pub details: String,
+}
+
+impl From<&SaisineFacts> for FactsColumns {
+    fn from(facts: &SaisineFacts) -> Self {
+        let requester = &facts.requester;
+        FactsColumns {
+            received_on: facts.received_on,
+            channel: facts.channel.code().to_string(),
+            requester_type: facts.requester_type.code().to_string(),
+            requester_name: requester.name.clone(),
+            name_key: requester.name.as_deref().map(normalize_key).unwrap_or_default(),
+            nir: requester.nir.as_ref().map(|n| n.as_str().to_string()),
+            email: requester.email.as_ref().map(|e| e.as_str().to_string()),
+            phone: requester.phone.as_ref().map(|p| p.as_str().to_string()),
+            address: requester.address.clone(),
+            partner: facts.partner.as_ref().map(|p| p.0.clone()),
+            process: facts.process.code().to_string(),
+            summary: facts.summary.clone(),
+        }
+    }
+}
+
+impl From<&Lifecycle> for LifecycleColumns {
+    fn from(lifecycle: &Lifecycle) -> Self {
+        let (waiting_since, documents_due_on) = match lifecycle.stage {
+            Stage::AwaitingDocuments { since, due_on } => (Some(since), Some(due_on)),
+            _ => (None, None),
+        };
+        LifecycleColumns {
+            status: lifecycle.status().code().to_string(),
+            taken_on: lifecycle.taken_on,
+            waiting_since,
+            documents_due_on,
+            days_waiting: lifecycle.days_waiting,
+            outcome: lifecycle.outcome().map(|o| o.code().to_string()),
+            closed_on: lifecycle.closed_on(),
+        }
+    }
+}
+
+fn corrupt(what: &str, reference: &str) -> DbError {
+    DbError::Corrupt(format!("{what} illisible sur la saisine {reference}"))
+}
+
+fn parse_stored<T: std::str::FromStr>(value: &str, what: &str, reference: &str) -> Result<T, DbError> {
+    value.parse().map_err(|_| corrupt(what, reference))
+}
+
+fn parse_optional<T: std::str::FromStr>(
+    value: &Option<String>,
+    what: &str,
+    reference: &str,
+) -> Result<Option<T>, DbError> {
+    value.as_deref().map(|v| parse_stored(v, what, reference)).transpose()
+}
+
+impl SaisineRow {
+    fn stage(&self) -> Result<Stage, DbError> {
+        let status: Status = parse_stored(&self.status, "statut", &self.reference)?;
+        Ok(match status {
+            Status::Recue => Stage::Received,
+            Status::EnCours => Stage::InProgress,
+            Status::AttentePieces => Stage::AwaitingDocuments {
+                since: self.waiting_since.ok_or_else(|| corrupt("début d'attente", &self.reference))?,
+                due_on: self.documents_due_on.ok_or_else(|| corrupt("échéance", &self.reference))?,
+            },
+            Status::Cloturee => Stage::Closed {
+                outcome: parse_optional(&self.outcome, "suite", &self.reference)?
+                    .ok_or_else(|| corrupt("suite", &self.reference))?,
+                on: self.closed_on.ok_or_else(|| corrupt("date de clôture", &self.reference))?,
+            },
+        })
+    }
+
+    /// The saisine as the domain sees it; `motifs` come from their own table.
+    pub fn into_saisine(self, motifs: Vec<String>) -> Result<Saisine, DbError> {
+        let r = self.reference.as_str();
+        let facts = SaisineFacts {
+            received_on: self.received_on,
+            channel: parse_stored(&self.channel, "canal", r)?,
+            requester_type: parse_stored(&self.requester_type, "type de demandeur", r)?,
+            requester: Requester {
+                name: self.requester_name.clone(),
+                nir: parse_optional(&self.nir, "NIR", r)?,
+                email: parse_optional(&self.email, "courriel", r)?,
+                phone: parse_optional(&self.phone, "téléphone", r)?,
+                address: self.address.clone(),
+            },
+            partner: self.partner.clone().map(PartnerCode),
+            process: parse_stored(&self.process, "processus", r)?,
+            motifs: motifs.into_iter().map(MotifCode).collect(),
+            summary: self.summary.clone(),
+        };
+        let lifecycle = Lifecycle {
+            received_on: self.received_on,
+            taken_on: self.taken_on,
+            stage: self.stage()?,
+            days_waiting: self.days_waiting,
+        };
+        Ok(Saisine {
+            id: SaisineId(self.id),
+            reference: parse_stored::<Reference>(r, "référence", r)?,
+            facts,
+            lifecycle,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}

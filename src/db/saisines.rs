@@ -1,0 +1,183 @@
+//! Writing and reading one saisine. Each write is one transaction: the saisine, its motifs
+//! and its timeline entry are saved together or not at all.
+
+use chrono::{Datelike, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::events;
+use super::models::{FactsColumns, LifecycleColumns, SaisineRow};
+use super::pool::write_transaction;
+use super::schema::{reference_counters, saisine_motifs, saisines};
+use super::{DbConn, DbError, DbResult};
+use crate::domain::changes::{diff, FieldChange};
+use crate::domain::lifecycle::check_text;
+use crate::domain::{Action, EventDetails, EventKind, Lifecycle, Reference, Saisine, SaisineFacts, SaisineId};
+
+/// Who did it and when: every write records both.
+#[derive(Debug, Clone)]
+pub struct Stamp<'a> {
+    pub actor: &'a str,
+    pub at: NaiveDateTime,
+}
+
+/// Takes the next number of the year's sequence. Runs inside the caller's write transaction,
+/// which holds the write lock: two saisines never get the same number.
+fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
+    let bumped = diesel::update(reference_counters::table.find(year))
+        .set(reference_counters::last_sequence.eq(reference_counters::last_sequence + 1))
+        .execute(conn)?;
+    if bumped == 0 {
+        diesel::insert_into(reference_counters::table)
+            .values((reference_counters::year.eq(year), reference_counters::last_sequence.eq(1)))
+            .execute(conn)?;
+    }
+    let sequence: i32 = reference_counters::table.find(year).select(reference_counters::last_sequence).first(conn)?;
+    Reference::new(year, sequence).map_err(|_| DbError::Corrupt(format!("séquence {year} invalide")))
+}
+
+fn replace_motifs(conn: &mut DbConn, id: SaisineId, facts: &SaisineFacts) -> DbResult<()> {
+    diesel::delete(saisine_motifs::table.filter(saisine_motifs::saisine_id.eq(id.0))).execute(conn)?;
+    let rows: Vec<_> = facts
+        .motifs
+        .iter()
+        .map(|m| (saisine_motifs::saisine_id.eq(id.0), saisine_motifs::motif.eq(m.0.as_str())))
+        .collect();
+    diesel::insert_into(saisine_motifs::table).values(&rows).execute(conn)?;
+    Ok(())
+}
+
+/// Records a new saisine, status `recue`, and returns its reference.
+pub fn create(conn: &mut DbConn, facts: &SaisineFacts, stamp: &Stamp) -> DbResult<Reference> {
+    write_transaction(conn, |conn| {
+        let reference = next_reference(conn, facts.received_on.year())?;
+        let lifecycle = Lifecycle::new(facts.received_on);
+        diesel::insert_into(saisines::table)
+            .values((
+                saisines::reference.eq(reference.to_string()),
+                FactsColumns::from(facts),
+                LifecycleColumns::from(&lifecycle),
+                saisines::created_at.eq(stamp.at),
+                saisines::updated_at.eq(stamp.at),
+            ))
+            .execute(conn)?;
+        let id = id_of(conn, reference)?;
+        replace_motifs(conn, id, facts)?;
+        events::append(conn, id, EventKind::Creee, &EventDetails::default(), stamp.actor, stamp.at)?;
+        Ok(reference)
+    })
+}
+
+fn id_of(conn: &mut DbConn, reference: Reference) -> DbResult<SaisineId> {
+    saisines::table
+        .filter(saisines::reference.eq(reference.to_string()))
+        .select(saisines::id)
+        .first(conn)
+        .optional()?
+        .map(SaisineId)
+        .ok_or(DbError::NotFound)
+}
+
+pub fn motifs_of(conn: &mut DbConn, ids: &[i32]) -> DbResult<Vec<(i32, String)>> {
+    Ok(saisine_motifs::table
+        .filter(saisine_motifs::saisine_id.eq_any(ids))
+        .order((saisine_motifs::saisine_id, saisine_motifs::motif))
+        .select((saisine_motifs::saisine_id, saisine_motifs::motif))
+        .load(conn)?)
+}
+
+/// Turns rows into saisines, fetching the motifs of all of them in one query.
+pub fn with_motifs(conn: &mut DbConn, rows: Vec<SaisineRow>) -> DbResult<Vec<Saisine>> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let motifs = motifs_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let own = motifs.iter().filter(|(id, _)| *id == row.id).map(|(_, m)| m.clone()).collect();
+            row.into_saisine(own)
+        })
+        .collect()
+}
+
+pub fn find(conn: &mut DbConn, reference: Reference) -> DbResult<Saisine> {
+    let row: SaisineRow = saisines::table
+        .filter(saisines::reference.eq(reference.to_string()))
+        .select(SaisineRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DbError::NotFound)?;
+    with_motifs(conn, vec![row])?.pop().ok_or(DbError::NotFound)
+}
+
+fn touch(conn: &mut DbConn, id: SaisineId, at: NaiveDateTime) -> DbResult<()> {
+    diesel::update(saisines::table.find(id.0)).set(saisines::updated_at.eq(at)).execute(conn)?;
+    Ok(())
+}
+
+/// Replaces the facts; returns what changed (nothing written when nothing changed).
+pub fn update_facts(
+    conn: &mut DbConn,
+    reference: Reference,
+    facts: &SaisineFacts,
+    stamp: &Stamp,
+) -> DbResult<Vec<FieldChange>> {
+    write_transaction(conn, |conn| {
+        let current = find(conn, reference)?;
+        check_reception_still_first(&current.lifecycle, facts)?;
+        let changes = diff(&current.facts, facts);
+        if changes.is_empty() {
+            return Ok(changes);
+        }
+        diesel::update(saisines::table.find(current.id.0)).set(FactsColumns::from(facts)).execute(conn)?;
+        replace_motifs(conn, current.id, facts)?;
+        touch(conn, current.id, stamp.at)?;
+        let details = EventDetails { changes: changes.clone(), ..Default::default() };
+        events::append(conn, current.id, EventKind::Modifiee, &details, stamp.actor, stamp.at)?;
+        Ok(changes)
+    })
+}
+
+/// A new reception date may not come after a step already taken.
+fn check_reception_still_first(lifecycle: &Lifecycle, facts: &SaisineFacts) -> DbResult<()> {
+    let first_step = [lifecycle.taken_on, lifecycle.closed_on()].into_iter().flatten().min();
+    match first_step {
+        Some(step) if facts.received_on > step => Err(crate::domain::DomainError::invalid(
+            "received_on",
+            "received_after_step",
+            format!(
+                "la date de réception ne peut pas être postérieure à la prise en charge ou à la clôture ({})",
+                step.format("%d/%m/%Y")
+            ),
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Applies a lifecycle move checked by the domain, and records it in the timeline.
+pub fn apply(
+    conn: &mut DbConn,
+    reference: Reference,
+    action: &Action,
+    today: chrono::NaiveDate,
+    stamp: &Stamp,
+) -> DbResult<Saisine> {
+    write_transaction(conn, |conn| {
+        let current = find(conn, reference)?;
+        let next = current.lifecycle.apply(action, today)?;
+        diesel::update(saisines::table.find(current.id.0)).set(LifecycleColumns::from(&next)).execute(conn)?;
+        touch(conn, current.id, stamp.at)?;
+        let (kind, details) = EventDetails::for_action(action);
+        events::append(conn, current.id, kind, &details, stamp.actor, stamp.at)?;
+        Ok(Saisine { lifecycle: next, updated_at: stamp.at, ..current })
+    })
+}
+
+/// A note in the timeline; allowed at every stage, closed included.
+pub fn add_note(conn: &mut DbConn, reference: Reference, text: &str, stamp: &Stamp) -> DbResult<()> {
+    check_text("text", text, "écrivez la note")?;
+    write_transaction(conn, |conn| {
+        let id = id_of(conn, reference)?;
+        let details = EventDetails { text: Some(text.trim().to_string()), ..Default::default() };
+        events::append(conn, id, EventKind::Note, &details, stamp.actor, stamp.at)?;
+        touch(conn, id, stamp.at)
+    })
+}

@@ -1,0 +1,117 @@
+//! Timeline entries: what happened to a saisine, when and by whom.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::changes::FieldChange;
+use super::codes::Outcome;
+use super::lifecycle::Action;
+
+/// The kinds of timeline entry, stored as their code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Creee,
+    PriseEnCharge,
+    Note,
+    PiecesDemandees,
+    PiecesRecues,
+    Modifiee,
+    Cloturee,
+    Rouverte,
+}
+
+impl EventKind {
+    pub const ALL: &'static [EventKind] = &[
+        EventKind::Creee,
+        EventKind::PriseEnCharge,
+        EventKind::Note,
+        EventKind::PiecesDemandees,
+        EventKind::PiecesRecues,
+        EventKind::Modifiee,
+        EventKind::Cloturee,
+        EventKind::Rouverte,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Creee => "creee",
+            EventKind::PriseEnCharge => "prise_en_charge",
+            EventKind::Note => "note",
+            EventKind::PiecesDemandees => "pieces_demandees",
+            EventKind::PiecesRecues => "pieces_recues",
+            EventKind::Modifiee => "modifiee",
+            EventKind::Cloturee => "cloturee",
+            EventKind::Rouverte => "rouverte",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Creee => "Saisine enregistrée",
+            EventKind::PriseEnCharge => "Prise en charge",
+            EventKind::Note => "Note",
+            EventKind::PiecesDemandees => "Pièces demandées",
+            EventKind::PiecesRecues => "Pièces reçues",
+            EventKind::Modifiee => "Modification",
+            EventKind::Cloturee => "Clôture",
+            EventKind::Rouverte => "Réouverture",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        Self::ALL.iter().copied().find(|k| k.code() == code)
+    }
+}
+
+/// What an entry says besides its kind; only the parts that apply are set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EventDetails {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FieldChange>,
+}
+
+impl EventDetails {
+    /// The entry a lifecycle move leaves in the timeline.
+    pub fn for_action(action: &Action) -> (EventKind, EventDetails) {
+        match action {
+            Action::TakeUp { on } => (EventKind::PriseEnCharge, EventDetails { date: Some(*on), ..Default::default() }),
+            Action::RequestDocuments { on, due_on, description } => (
+                EventKind::PiecesDemandees,
+                EventDetails {
+                    date: Some(*on),
+                    due_on: Some(*due_on),
+                    description: Some(description.trim().to_string()),
+                    ..Default::default()
+                },
+            ),
+            Action::ReceiveDocuments { on } => {
+                (EventKind::PiecesRecues, EventDetails { date: Some(*on), ..Default::default() })
+            }
+            Action::Close { on, outcome, summary } => (
+                EventKind::Cloturee,
+                EventDetails {
+                    date: Some(*on),
+                    outcome: *outcome,
+                    text: Some(summary.trim().to_string()),
+                    ..Default::default()
+                },
+            ),
+            Action::Reopen { on, reason } => (
+                EventKind::Rouverte,
+                EventDetails { date: Some(*on), text: Some(reason.trim().to_string()), ..Default::default() },
+            ),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Domain types and rules: codes, checked values, the life of a saisine. No I/O here.
+
+pub mod changes;
+pub mod clock;
+pub mod codes;
+pub mod contact;
+pub mod dates;
+pub mod error;
+pub mod event;
+pub mod lifecycle;
+pub mod nir;
+pub mod reference;
+pub mod saisine;
+pub mod text;
+
+pub use codes::{Channel, Outcome, Process, RequesterType, Status};
+pub use error::{DomainError, FieldError};
+pub use event::{EventDetails, EventKind};
+pub use lifecycle::{Action, Lifecycle, Stage};
+pub use reference::Reference;
+pub use saisine::{AllowedCodes, MotifCode, PartnerCode, Requester, Saisine, SaisineDraft, SaisineFacts, SaisineId};

@@ -1,0 +1,13 @@
+//! Médiation: the case tracker of a CPAM's mediator.
+//!
+//! Layers, data flowing one way: `web` (routes, forms, guards) → `domain` (codes, rules; no
+//! I/O) → `db` (schema, queries). `cli` is the binary's command line; `config` the settings.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod logging;
+pub mod web;
+
+pub use web::rocket;

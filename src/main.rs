@@ -1,0 +1,4 @@
+fn main() -> std::process::ExitCode {
+    mediation::logging::init();
+    mediation::cli::run()
+}

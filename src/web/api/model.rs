@@ -1,0 +1,166 @@
+//! The API's JSON shapes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::events::Event;
+use crate::domain::contact::{mask_email, mask_phone};
+use crate::domain::{Channel, Outcome, Process, RequesterType, Saisine, SaisineDraft, Status};
+
+/// What every view of a saisine shows, identifiers aside.
+#[derive(Debug, Serialize)]
+pub struct SaisineCore {
+    pub reference: String,
+    pub received_on: chrono::NaiveDate,
+    pub channel: Channel,
+    pub requester_type: RequesterType,
+    pub requester_name: Option<String>,
+    pub partner: Option<String>,
+    pub process: Process,
+    pub motifs: Vec<String>,
+    pub status: Status,
+    pub outcome: Option<Outcome>,
+    pub taken_on: Option<chrono::NaiveDate>,
+    pub closed_on: Option<chrono::NaiveDate>,
+    pub age_days: i64,
+}
+
+impl SaisineCore {
+    fn new(s: &Saisine, today: chrono::NaiveDate) -> Self {
+        let facts = &s.facts;
+        SaisineCore {
+            reference: s.reference.to_string(),
+            received_on: facts.received_on,
+            channel: facts.channel,
+            requester_type: facts.requester_type,
+            requester_name: facts.requester.name.clone(),
+            partner: facts.partner.as_ref().map(|p| p.0.clone()),
+            process: facts.process,
+            motifs: facts.motifs.iter().map(|m| m.0.clone()).collect(),
+            status: s.lifecycle.status(),
+            outcome: s.lifecycle.outcome(),
+            taken_on: s.lifecycle.taken_on,
+            closed_on: s.lifecycle.closed_on(),
+            age_days: crate::web::view::age_in_days(s, today),
+        }
+    }
+}
+
+/// A saisine in a list: personal identifiers masked.
+#[derive(Debug, Serialize)]
+pub struct SaisineSummary {
+    #[serde(flatten)]
+    pub core: SaisineCore,
+    pub nir: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl SaisineSummary {
+    pub fn new(s: &Saisine, today: chrono::NaiveDate) -> Self {
+        let requester = &s.facts.requester;
+        SaisineSummary {
+            core: SaisineCore::new(s, today),
+            nir: requester.nir.as_ref().map(|n| n.masked()),
+            email: requester.email.as_ref().map(|e| mask_email(e.as_str())),
+            phone: requester.phone.as_ref().map(|p| mask_phone(p.as_str())),
+        }
+    }
+}
+
+/// One saisine whole.
+#[derive(Debug, Serialize)]
+pub struct SaisineFull {
+    #[serde(flatten)]
+    pub core: SaisineCore,
+    pub nir: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub summary: Option<String>,
+    pub waiting_since: Option<chrono::NaiveDate>,
+    pub documents_due_on: Option<chrono::NaiveDate>,
+    pub days_waiting: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl SaisineFull {
+    pub fn new(s: &Saisine, today: chrono::NaiveDate) -> Self {
+        let requester = &s.facts.requester;
+        let (waiting_since, documents_due_on) = match s.lifecycle.stage {
+            crate::domain::Stage::AwaitingDocuments { since, due_on } => (Some(since), Some(due_on)),
+            _ => (None, None),
+        };
+        SaisineFull {
+            core: SaisineCore::new(s, today),
+            nir: requester.nir.as_ref().map(|n| n.as_str().to_string()),
+            email: requester.email.as_ref().map(|e| e.to_string()),
+            phone: requester.phone.as_ref().map(|p| p.to_string()),
+            address: requester.address.clone(),
+            summary: s.facts.summary.clone(),
+            waiting_since,
+            documents_due_on,
+            days_waiting: s.lifecycle.days_waiting,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventJson {
+    pub kind: String,
+    pub occurred_at: chrono::NaiveDateTime,
+    pub actor: String,
+    #[serde(flatten)]
+    pub details: crate::domain::EventDetails,
+}
+
+impl From<&Event> for EventJson {
+    fn from(e: &Event) -> Self {
+        EventJson {
+            kind: e.kind.code().to_string(),
+            occurred_at: e.occurred_at,
+            actor: e.actor.clone(),
+            details: e.details.clone(),
+        }
+    }
+}
+
+/// A saisine as the API receives it; `summary` is the free text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SaisineInput {
+    pub received_on: Option<String>,
+    pub channel: Option<String>,
+    pub requester_type: Option<String>,
+    pub requester_name: Option<String>,
+    pub nir: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub partner: Option<String>,
+    pub process: Option<String>,
+    pub motifs: Option<Vec<String>>,
+    pub summary: Option<String>,
+}
+
+impl SaisineInput {
+    /// Fields given replace those of `base`; those left out keep their value (PATCH).
+    pub fn over(self, base: SaisineDraft) -> SaisineDraft {
+        SaisineDraft {
+            received_on: self.received_on.unwrap_or(base.received_on),
+            channel: self.channel.unwrap_or(base.channel),
+            requester_type: self.requester_type.unwrap_or(base.requester_type),
+            requester_name: self.requester_name.unwrap_or(base.requester_name),
+            nir: self.nir.unwrap_or(base.nir),
+            email: self.email.unwrap_or(base.email),
+            phone: self.phone.unwrap_or(base.phone),
+            address: self.address.unwrap_or(base.address),
+            partner: self.partner.unwrap_or(base.partner),
+            process: self.process.unwrap_or(base.process),
+            motifs: self.motifs.unwrap_or(base.motifs),
+            summary: self.summary.unwrap_or(base.summary),
+        }
+    }
+}

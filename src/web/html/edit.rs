@@ -1,0 +1,109 @@
+//! Recording a new saisine and editing one: the form, its errors, what was typed kept.
+
+use rocket::form::Form;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Either, Route};
+use rocket_dyn_templates::{context, Template};
+
+use super::form::{FormErrors, SaisineForm};
+use crate::db::reference_lists::ReferenceLists;
+use crate::db::saisines::{self, Stamp};
+use crate::db::{operations, DbError};
+use crate::domain::{Reference, SaisineDraft};
+use crate::web::context::{Actor, Layout, Now};
+use crate::web::error::PageError;
+use crate::web::state::Db;
+use crate::web::view::FormChoices;
+
+type FormOutcome = Either<Flash<Redirect>, (Status, Template)>;
+
+/// The form page, for a new saisine (`reference` empty) or an edit.
+fn form_page(
+    layout: Layout,
+    lists: &ReferenceLists,
+    draft: &SaisineDraft,
+    errors: FormErrors,
+    reference: Option<Reference>,
+) -> Template {
+    let choices = FormChoices::new(lists, &draft.motifs, Some(draft.partner.as_str()));
+    let reference = reference.map(|r| r.to_string());
+    Template::render("saisines/form.html", context! { layout, values: draft, errors, choices, reference })
+}
+
+#[get("/saisines/nouvelle")]
+async fn new_form(db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
+    let lists = db.run(ReferenceLists::load).await?;
+    let draft = SaisineDraft { received_on: now.today.to_string(), ..Default::default() };
+    Ok(form_page(layout, &lists, &draft, FormErrors::default(), None))
+}
+
+#[post("/saisines", data = "<form>")]
+async fn create(
+    form: Form<SaisineForm>,
+    db: Db,
+    layout: Layout,
+    now: Now,
+    actor: Actor,
+) -> Result<FormOutcome, PageError> {
+    let draft = form.into_inner().into_draft();
+    let kept = draft.clone();
+    let saved =
+        db.run(move |conn| operations::record(conn, &kept, now.today, &Stamp { actor: &actor.name, at: now.at })).await;
+    match saved {
+        Ok(reference) => {
+            tracing::info!(%reference, "saisine enregistrée");
+            let message = format!("Saisine {reference} enregistrée.");
+            Ok(Either::Left(Flash::success(Redirect::to(format!("/saisines/{reference}")), message)))
+        }
+        Err(DbError::Domain(e)) => {
+            let lists = db.run(ReferenceLists::load).await?;
+            let page = form_page(layout, &lists, &draft, FormErrors::new(e.field_errors()), None);
+            Ok(Either::Right((Status::UnprocessableEntity, page)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[get("/saisines/<reference>/modifier")]
+async fn edit_form(reference: Reference, db: Db, layout: Layout) -> Result<Template, PageError> {
+    let (saisine, lists) =
+        db.run(move |conn| Ok((saisines::find(conn, reference)?, ReferenceLists::load(conn)?))).await?;
+    Ok(form_page(layout, &lists, &saisine.facts.to_draft(), FormErrors::default(), Some(reference)))
+}
+
+#[post("/saisines/<reference>/modifier", data = "<form>")]
+async fn update(
+    reference: Reference,
+    form: Form<SaisineForm>,
+    db: Db,
+    layout: Layout,
+    now: Now,
+    actor: Actor,
+) -> Result<FormOutcome, PageError> {
+    let draft = form.into_inner().into_draft();
+    let kept = draft.clone();
+    let saved = db
+        .run(move |conn| operations::edit(conn, reference, &kept, now.today, &Stamp { actor: &actor.name, at: now.at }))
+        .await;
+    match saved {
+        Ok(changes) => {
+            let message = if changes.is_empty() {
+                "Aucune modification.".to_string()
+            } else {
+                format!("{} champ(s) modifié(s).", changes.len())
+            };
+            Ok(Either::Left(Flash::success(Redirect::to(format!("/saisines/{reference}")), message)))
+        }
+        Err(DbError::Domain(e)) => {
+            let lists = db.run(ReferenceLists::load).await?;
+            let page = form_page(layout, &lists, &draft, FormErrors::new(e.field_errors()), Some(reference));
+            Ok(Either::Right((Status::UnprocessableEntity, page)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![new_form, create, edit_form, update]
+}

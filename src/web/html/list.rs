@@ -1,0 +1,67 @@
+//! The list of saisines, filtered and paginated.
+
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{get, routes, Route, State};
+use rocket_dyn_templates::{context, Template};
+
+use crate::db::list;
+use crate::db::reference_lists::ReferenceLists;
+use crate::web::context::{Layout, Now};
+use crate::web::error::PageError;
+use crate::web::html::form::FormErrors;
+use crate::web::params::ListQuery;
+use crate::web::state::{AppState, Db};
+use crate::web::view::{FormChoices, ListItem};
+
+#[get("/")]
+fn home() -> Redirect {
+    Redirect::to("/saisines")
+}
+
+#[get("/saisines?<query..>")]
+async fn saisines(
+    query: ListQuery,
+    db: Db,
+    state: &State<AppState>,
+    layout: Layout,
+    now: Now,
+) -> Result<(Status, Template), PageError> {
+    let (request, errors) = match query.check() {
+        Ok(request) => (Some(request), FormErrors::default()),
+        Err(e) => (None, FormErrors::new(e.field_errors())),
+    };
+    let limit = state.config.page_size;
+    let filter = request.as_ref().map(|r| r.filter.clone()).unwrap_or_default();
+    let (page, total, years, lists) = db
+        .run(move |conn| {
+            let page = match request {
+                Some(r) => Some(list::page(conn, &r.filter, r.order, r.after, limit)?),
+                None => None,
+            };
+            let total = list::count(conn, &filter)?;
+            Ok((page, total, list::years(conn)?, ReferenceLists::load(conn)?))
+        })
+        .await?;
+    let status = if errors.list.is_empty() { Status::Ok } else { Status::UnprocessableEntity };
+    let items: Vec<ListItem> = page
+        .as_ref()
+        .map(|p| p.saisines.iter().map(|s| ListItem::new(s, &lists, now.today)).collect())
+        .unwrap_or_default();
+    let next_link =
+        page.and_then(|p| p.next).map(|c| format!("/saisines?{}", query.with_after(Some(c)).to_query_string()));
+    let first_link = query.after.as_ref().map(|_| format!("/saisines?{}", query.with_after(None).to_query_string()));
+    let filtered = !query.with_after(None).to_query_string().is_empty();
+    Ok((
+        status,
+        Template::render(
+            "saisines/list.html",
+            context! { layout, items, total, query, errors, years, next_link, first_link, filtered,
+            choices: FormChoices::new(&lists, &[], None) },
+        ),
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![home, saisines]
+}

@@ -1,0 +1,94 @@
+//! The web layer: Rocket routes, forms, guards, pages and the JSON API.
+
+mod api;
+mod assets;
+mod context;
+mod error;
+mod fairings;
+mod health;
+mod html;
+mod params;
+mod state;
+mod steps;
+mod view;
+
+use std::sync::Arc;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+
+pub use state::AppState;
+
+use crate::config::{self, AppConfig};
+use crate::domain::clock::{Clock, SystemClock};
+
+/// The application with its configuration read from `Rocket.toml` and the environment.
+pub fn rocket() -> Rocket<Build> {
+    build(config::figment(), Arc::new(SystemClock))
+}
+
+/// The application on a given figment and clock: tests use this.
+pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
+    let figment = match config::with_secret_key(figment.clone()) {
+        Ok(with_key) => with_key,
+        Err(e) => {
+            tracing::error!(error = %e, "clé secrète indisponible");
+            figment
+        }
+    };
+    let figment = assets::with_template_dir(figment);
+    rocket::custom(figment)
+        .attach(database_stage(clock))
+        .attach(assets::templates_fairing())
+        .attach(fairings::SecurityHeaders)
+        .attach(fairings::RequestLog)
+        .mount("/", html::routes())
+        .mount("/", assets::routes())
+        .mount("/", health::routes())
+        .mount("/api/v1", api::routes())
+        .register("/", html::catchers())
+        .register("/api", api::catchers())
+        .attach(AdHoc::on_liftoff("Annonce", |rocket| {
+            Box::pin(async move {
+                let config = rocket.config();
+                tracing::info!(address = %config.address, port = config.port, "Médiation est prête");
+            })
+        }))
+}
+
+/// Migrates the database, then opens the pool the requests share.
+fn database_stage(clock: Arc<dyn Clock>) -> AdHoc {
+    AdHoc::try_on_ignite("Base de données", move |rocket| async move {
+        let config = match AppConfig::from_figment(rocket.figment()) {
+            Ok(config) => config,
+            Err(e) => {
+                tracing::error!(error = %e, "configuration invalide");
+                return Err(rocket);
+            }
+        };
+        let url = config.database_url();
+        let ready = rocket::tokio::task::spawn_blocking(move || {
+            let applied = crate::db::pool::migrate(&url)?;
+            if applied > 0 {
+                tracing::info!(applied, "migrations appliquées");
+            }
+            crate::db::pool::build_pool(&url, config.database_pool_size)
+        })
+        .await;
+        match ready {
+            Ok(Ok(pool)) => {
+                let config = AppConfig::from_figment(rocket.figment()).unwrap_or_default();
+                Ok(rocket.manage(AppState::new(pool, clock, config)))
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "base de données indisponible");
+                Err(rocket)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "ouverture de la base interrompue");
+                Err(rocket)
+            }
+        }
+    })
+}

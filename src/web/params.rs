@@ -1,0 +1,137 @@
+//! Request parameters shared by pages and API: references in paths, list filters in queries.
+
+use rocket::request::FromParam;
+use rocket::FromForm;
+
+use crate::db::list::{Cursor, ListFilter, SortOrder};
+use crate::domain::reference::InvalidReference;
+use crate::domain::text::non_blank;
+use crate::domain::{DomainError, FieldError, Reference};
+
+impl<'a> FromParam<'a> for Reference {
+    type Error = InvalidReference;
+
+    fn from_param(param: &'a str) -> Result<Self, Self::Error> {
+        param.parse()
+    }
+}
+
+/// The list's query string: the same names on the page and in the API.
+#[derive(Debug, Clone, Default, FromForm, serde::Serialize)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub channel: Option<String>,
+    pub process: Option<String>,
+    pub motif: Option<String>,
+    pub partner: Option<String>,
+    pub year: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub after: Option<String>,
+    /// Page size (API only).
+    pub limit: Option<i64>,
+}
+
+/// A checked list request.
+pub struct ListRequest {
+    pub filter: ListFilter,
+    pub order: SortOrder,
+    pub after: Option<Cursor>,
+}
+
+fn given(value: &Option<String>) -> Option<String> {
+    value.as_deref().and_then(non_blank)
+}
+
+fn parsed<T: std::str::FromStr>(
+    value: &Option<String>,
+    field: &str,
+    what: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    let text = given(value)?;
+    match text.parse() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.push(FieldError::new(field, "invalid_filter", format!("{what} inconnu(e) : « {text} »")));
+            None
+        }
+    }
+}
+
+impl ListQuery {
+    pub fn check(&self) -> Result<ListRequest, DomainError> {
+        let mut errors = Vec::new();
+        let filter = ListFilter {
+            status: parsed(&self.status, "status", "statut", &mut errors),
+            channel: parsed(&self.channel, "channel", "canal", &mut errors),
+            process: parsed(&self.process, "process", "processus", &mut errors),
+            motif: given(&self.motif),
+            partner: given(&self.partner),
+            year: parsed(&self.year, "year", "année", &mut errors),
+            search: given(&self.q),
+        };
+        let order = match given(&self.sort).as_deref() {
+            None | Some("desc") | Some("recentes") => SortOrder::NewestFirst,
+            Some("asc") | Some("anciennes") => SortOrder::OldestFirst,
+            Some(other) => {
+                errors.push(FieldError::new(
+                    "sort",
+                    "invalid_filter",
+                    format!("tri inconnu : « {other} » (asc ou desc)"),
+                ));
+                SortOrder::NewestFirst
+            }
+        };
+        let after = match given(&self.after) {
+            None => None,
+            Some(text) => match Cursor::decode(&text) {
+                Some(cursor) => Some(cursor),
+                None => {
+                    errors.push(FieldError::new("after", "invalid_cursor", "curseur de pagination invalide"));
+                    None
+                }
+            },
+        };
+        if errors.is_empty() {
+            Ok(ListRequest { filter, order, after })
+        } else {
+            Err(DomainError::Invalid(errors))
+        }
+    }
+
+    /// The same query pointing at the next page.
+    pub fn with_after(&self, cursor: Option<Cursor>) -> ListQuery {
+        ListQuery { after: cursor.map(|c| c.encode()), ..self.clone() }
+    }
+
+    /// The query string of this request (for the "next page" link).
+    pub fn to_query_string(&self) -> String {
+        let pairs = [
+            ("status", &self.status),
+            ("channel", &self.channel),
+            ("process", &self.process),
+            ("motif", &self.motif),
+            ("partner", &self.partner),
+            ("year", &self.year),
+            ("q", &self.q),
+            ("sort", &self.sort),
+            ("after", &self.after),
+        ];
+        pairs
+            .iter()
+            .filter_map(|(k, v)| given(v).map(|v| format!("{k}={}", urlencode(&v))))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// Percent-encodes all but the unreserved characters of RFC 3986.
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,52 @@
+//! What every request shares: the pool, the clock, the settings.
+
+use std::sync::Arc;
+
+use rocket::request::{FromRequest, Outcome, Request};
+
+use crate::config::AppConfig;
+use crate::db::{DbConn, DbError, DbPool, DbResult};
+use crate::domain::clock::Clock;
+
+pub struct AppState {
+    pub pool: DbPool,
+    pub clock: Arc<dyn Clock>,
+    pub config: AppConfig,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        AppState { pool, clock, config }
+    }
+}
+
+/// A handle on the pool for one request; database work runs on the blocking thread pool.
+pub struct Db(DbPool);
+
+impl Db {
+    pub async fn run<T, F>(&self, work: F) -> DbResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> DbResult<T> + Send + 'static,
+    {
+        let pool = self.0.clone();
+        rocket::tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| DbError::Corrupt(format!("tâche interrompue : {e}")))?
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Db {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        match request.rocket().state::<AppState>() {
+            Some(state) => Outcome::Success(Db(state.pool.clone())),
+            None => Outcome::Error((rocket::http::Status::ServiceUnavailable, ())),
+        }
+    }
+}
