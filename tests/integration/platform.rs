@@ -74,3 +74,23 @@ fn the_reference_lists_are_seeded() {
     assert_eq!(body["outcomes"].as_array().unwrap().len(), 7);
     assert_eq!(body["channels"][5]["code"], "boite_generique");
 }
+
+#[test]
+fn the_migrate_command_applies_the_migrations_once() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mediation"))
+            .arg("migrate")
+            .env("MEDIATION_DATA_DIR", dir.path())
+            .env_remove("MEDIATION_DATABASE_URL")
+            .current_dir(dir.path())
+            .output()
+            .expect("mediation migrate")
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).starts_with("1 migration(s)"));
+    assert!(dir.path().join("mediation.sqlite").exists());
+    let second = run();
+    assert!(String::from_utf8_lossy(&second.stdout).starts_with("0 migration(s)"));
+}

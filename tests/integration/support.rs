@@ -29,7 +29,7 @@ pub fn test_figment(dir: &TempDir) -> rocket::figment::Figment {
 
 pub struct TestApp {
     pub client: Client,
-    pub _dir: TempDir,
+    pub dir: TempDir,
 }
 
 impl TestApp {
@@ -50,7 +50,7 @@ impl TestApp {
         let dir = TempDir::new().expect("dossier temporaire");
         let rocket = mediation::web::build(configure(test_figment(&dir)), Arc::new(FixedClock(noon(date))));
         let client = Client::tracked(rocket).expect("application de test");
-        TestApp { client, _dir: dir }
+        TestApp { client, dir }
     }
 
     pub fn get(&self, uri: &str) -> LocalResponse<'_> {
