@@ -38,6 +38,10 @@ pub struct AppConfig {
     /// Saisines per page in lists.
     pub page_size: i64,
     pub mediation: MediationInfo,
+    /// Behind a reverse proxy that terminates TLS: mark cookies Secure and send HSTS.
+    pub secure_cookies: bool,
+    /// The address the set-up link is printed with (e.g. `https://mediation.cpam.fr`).
+    pub public_url: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -48,6 +52,8 @@ impl Default for AppConfig {
             database_pool_size: 8,
             page_size: 50,
             mediation: MediationInfo::default(),
+            secure_cookies: false,
+            public_url: None,
         }
     }
 }

@@ -1,4 +1,6 @@
-//! The command line: `mediation serve` (default), `mediation migrate`.
+//! The command line: `mediation serve` (default), `mediation migrate`, `mediation user add`.
+
+mod user;
 
 use std::process::ExitCode;
 
@@ -20,6 +22,9 @@ enum Command {
     Serve,
     /// Applique les migrations de la base de données, puis s'arrête.
     Migrate,
+    /// Gère les comptes.
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -27,6 +32,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
         Command::Migrate => migrate(),
+        Command::User(command) => user::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::models::NewEventRow;
+use super::saisines::Stamp;
 use super::schema::events;
 use super::{DbConn, DbError, DbResult};
 use crate::domain::{EventDetails, EventKind, SaisineId};
@@ -22,15 +23,15 @@ pub fn append(
     saisine: SaisineId,
     kind: EventKind,
     details: &EventDetails,
-    actor: &str,
-    at: NaiveDateTime,
+    stamp: &Stamp,
 ) -> DbResult<()> {
     let details = serde_json::to_string(details).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let row = NewEventRow {
         saisine_id: saisine.0,
         kind: kind.code().to_string(),
-        occurred_at: at,
-        actor: actor.to_string(),
+        occurred_at: stamp.at,
+        actor: stamp.actor.name.clone(),
+        actor_id: stamp.actor.id.map(|u| u.0),
         details,
     };
     diesel::insert_into(events::table).values(&row).execute(conn)?;

@@ -23,6 +23,14 @@ pub struct ListFilter {
     pub year: Option<i32>,
     /// A reference (or its beginning) or part of the person's name.
     pub search: Option<String>,
+    pub assigned: Option<Assignee>,
+}
+
+/// Whose saisines: one mediator's, or nobody's yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    User(i32),
+    Nobody,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -80,6 +88,11 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
     if let Some(motif) = &filter.motif {
         let tagged = saisine_motifs::table.filter(saisine_motifs::motif.eq(motif)).select(saisine_motifs::saisine_id);
         query = query.filter(saisines::id.eq_any(tagged));
+    }
+    match filter.assigned {
+        Some(Assignee::User(id)) => query = query.filter(saisines::assigned_to.eq(id)),
+        Some(Assignee::Nobody) => query = query.filter(saisines::assigned_to.is_null()),
+        None => {}
     }
     if let Some((first, last)) = filter.year.and_then(year_bounds) {
         query = query.filter(saisines::received_on.between(first, last));

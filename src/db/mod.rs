@@ -1,5 +1,8 @@
 //! The database layer: schema, rows, queries. Everything here speaks Diesel's DSL.
 
+pub mod accounts;
+pub mod api_tokens;
+pub mod audit;
 pub mod events;
 pub mod list;
 mod models;
@@ -8,6 +11,9 @@ pub mod pool;
 pub mod reference_lists;
 pub mod saisines;
 pub mod schema;
+pub mod sessions;
+pub mod setup;
+pub mod users;
 
 pub use pool::{DbConn, DbPool};
 

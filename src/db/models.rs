@@ -36,6 +36,7 @@ pub struct SaisineRow {
     pub closed_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub assigned_to: Option<i32>,
 }
 
 /// The columns a saisine's facts fill.
@@ -76,6 +77,7 @@ pub struct NewEventRow {
     pub kind: String,
     pub occurred_at: NaiveDateTime,
     pub actor: String,
+    pub actor_id: Option<i32>,
     pub details: String,
 }
 
@@ -178,6 +180,7 @@ impl SaisineRow {
         };
         Ok(Saisine {
             id: SaisineId(self.id),
+            assigned_to: self.assigned_to.map(crate::auth::UserId),
             reference: parse_stored::<Reference>(r, "référence", r)?,
             facts,
             lifecycle,

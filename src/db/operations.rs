@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 
 use super::reference_lists::ReferenceLists;
 use super::saisines::{self, Stamp};
-use super::{DbConn, DbResult};
+use super::{users, DbConn, DbError, DbResult};
+use crate::auth::UserId;
 use crate::domain::changes::FieldChange;
-use crate::domain::{Action, Reference, SaisineDraft};
+use crate::domain::{Action, DomainError, Reference, SaisineDraft};
 
 /// Records a saisine typed by a user; every field error is reported at once.
 pub fn record(conn: &mut DbConn, draft: &SaisineDraft, today: NaiveDate, stamp: &Stamp) -> DbResult<Reference> {
@@ -46,4 +47,24 @@ pub fn step(
         Some(action) => saisines::apply(conn, reference, action, today, stamp).map(|_| ()),
         None => saisines::add_note(conn, reference, note, stamp),
     }
+}
+
+/// Assigns the saisine to an active mediator or administrator, or to nobody.
+pub fn assign(conn: &mut DbConn, reference: Reference, assignee: Option<UserId>, stamp: &Stamp) -> DbResult<()> {
+    let named = match assignee {
+        None => None,
+        Some(id) => {
+            let user = users::find(conn, id).map_err(|_| unknown_assignee())?;
+            if !user.active || !user.role.can_work_on_saisines() {
+                return Err(unknown_assignee());
+            }
+            Some((id, user.display_name))
+        }
+    };
+    saisines::assign(conn, reference, named.as_ref().map(|(id, name)| (*id, name.as_str())), stamp)
+}
+
+fn unknown_assignee() -> DbError {
+    DomainError::invalid("assignee", "unknown_assignee", "ce compte n'existe pas ou ne peut pas recevoir de saisines")
+        .into()
 }

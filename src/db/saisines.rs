@@ -4,11 +4,14 @@
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::audit::{self, Actor};
 use super::events;
 use super::models::{FactsColumns, LifecycleColumns, SaisineRow};
 use super::pool::write_transaction;
 use super::schema::{reference_counters, saisine_motifs, saisines};
 use super::{DbConn, DbError, DbResult};
+use crate::auth::audit::AuditAction;
+use crate::auth::UserId;
 use crate::domain::changes::{diff, FieldChange};
 use crate::domain::lifecycle::check_text;
 use crate::domain::{Action, EventDetails, EventKind, Lifecycle, Reference, Saisine, SaisineFacts, SaisineId};
@@ -16,7 +19,7 @@ use crate::domain::{Action, EventDetails, EventKind, Lifecycle, Reference, Saisi
 /// Who did it and when: every write records both.
 #[derive(Debug, Clone)]
 pub struct Stamp<'a> {
-    pub actor: &'a str,
+    pub actor: &'a Actor,
     pub at: NaiveDateTime,
 }
 
@@ -62,7 +65,8 @@ pub fn create(conn: &mut DbConn, facts: &SaisineFacts, stamp: &Stamp) -> DbResul
             .execute(conn)?;
         let id = id_of(conn, reference)?;
         replace_motifs(conn, id, facts)?;
-        events::append(conn, id, EventKind::Creee, &EventDetails::default(), stamp.actor, stamp.at)?;
+        events::append(conn, id, EventKind::Creee, &EventDetails::default(), stamp)?;
+        audit::record(conn, stamp.actor, AuditAction::SaisineCreated, &reference.to_string(), "", stamp.at)?;
         Ok(reference)
     })
 }
@@ -130,7 +134,16 @@ pub fn update_facts(
         replace_motifs(conn, current.id, facts)?;
         touch(conn, current.id, stamp.at)?;
         let details = EventDetails { changes: changes.clone(), ..Default::default() };
-        events::append(conn, current.id, EventKind::Modifiee, &details, stamp.actor, stamp.at)?;
+        events::append(conn, current.id, EventKind::Modifiee, &details, stamp)?;
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        audit::record(
+            conn,
+            stamp.actor,
+            AuditAction::SaisineEdited,
+            &reference.to_string(),
+            &fields.join(","),
+            stamp.at,
+        )?;
         Ok(changes)
     })
 }
@@ -166,7 +179,8 @@ pub fn apply(
         diesel::update(saisines::table.find(current.id.0)).set(LifecycleColumns::from(&next)).execute(conn)?;
         touch(conn, current.id, stamp.at)?;
         let (kind, details) = EventDetails::for_action(action);
-        events::append(conn, current.id, kind, &details, stamp.actor, stamp.at)?;
+        events::append(conn, current.id, kind, &details, stamp)?;
+        audit::record(conn, stamp.actor, AuditAction::SaisineStep, &reference.to_string(), kind.code(), stamp.at)?;
         Ok(Saisine { lifecycle: next, updated_at: stamp.at, ..current })
     })
 }
@@ -177,7 +191,40 @@ pub fn add_note(conn: &mut DbConn, reference: Reference, text: &str, stamp: &Sta
     write_transaction(conn, |conn| {
         let id = id_of(conn, reference)?;
         let details = EventDetails { text: Some(text.trim().to_string()), ..Default::default() };
-        events::append(conn, id, EventKind::Note, &details, stamp.actor, stamp.at)?;
+        events::append(conn, id, EventKind::Note, &details, stamp)?;
+        audit::record(
+            conn,
+            stamp.actor,
+            AuditAction::SaisineStep,
+            &reference.to_string(),
+            EventKind::Note.code(),
+            stamp.at,
+        )?;
         touch(conn, id, stamp.at)
+    })
+}
+
+/// Gives the saisine to a mediator (or to nobody); `name` is the assignee's, for the timeline.
+pub fn assign(
+    conn: &mut DbConn,
+    reference: Reference,
+    assignee: Option<(UserId, &str)>,
+    stamp: &Stamp,
+) -> DbResult<()> {
+    write_transaction(conn, |conn| {
+        let current = find(conn, reference)?;
+        let new = assignee.map(|(id, _)| id);
+        if current.assigned_to == new {
+            return Ok(());
+        }
+        diesel::update(saisines::table.find(current.id.0))
+            .set(saisines::assigned_to.eq(new.map(|u| u.0)))
+            .execute(conn)?;
+        touch(conn, current.id, stamp.at)?;
+        let text =
+            assignee.map(|(_, name)| name.to_string()).unwrap_or_else(|| "personne (attribution retirée)".into());
+        let details = EventDetails { text: Some(text.clone()), ..Default::default() };
+        events::append(conn, current.id, EventKind::Attribuee, &details, stamp)?;
+        audit::record(conn, stamp.actor, AuditAction::SaisineAssigned, &reference.to_string(), &text, stamp.at)
     })
 }

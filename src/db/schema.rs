@@ -50,6 +50,7 @@ diesel::table! {
         closed_on -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        assigned_to -> Nullable<Integer>,
     }
 }
 
@@ -68,6 +69,82 @@ diesel::table! {
         occurred_at -> Timestamp,
         actor -> Text,
         details -> Text,
+        actor_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        active -> Bool,
+        password_hash -> Text,
+        must_change_password -> Bool,
+        password_expires_at -> Nullable<Timestamp>,
+        failed_attempts -> Integer,
+        lock_count -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        totp_secret -> Nullable<Text>,
+        totp_enabled -> Bool,
+        totp_last_step -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Integer,
+        user_id -> Integer,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Integer,
+        csrf_token -> Text,
+        second_factor_done -> Bool,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Integer,
+        user_id -> Integer,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    setup_tokens (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        actor_id -> Nullable<Integer>,
+        actor -> Text,
+        action -> Text,
+        target -> Text,
+        ip -> Text,
+        details -> Text,
     }
 }
 
@@ -76,4 +153,21 @@ diesel::joinable!(saisine_motifs -> motifs (motif));
 diesel::joinable!(events -> saisines (saisine_id));
 diesel::joinable!(saisines -> partners (partner));
 
-diesel::allow_tables_to_appear_in_same_query!(motifs, partners, reference_counters, saisines, saisine_motifs, events);
+diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    motifs,
+    partners,
+    reference_counters,
+    saisines,
+    saisine_motifs,
+    events,
+    users,
+    recovery_codes,
+    sessions,
+    api_tokens,
+    setup_tokens,
+    audit_log
+);

@@ -19,6 +19,7 @@ pub enum EventKind {
     Modifiee,
     Cloturee,
     Rouverte,
+    Attribuee,
 }
 
 impl EventKind {
@@ -31,6 +32,7 @@ impl EventKind {
         EventKind::Modifiee,
         EventKind::Cloturee,
         EventKind::Rouverte,
+        EventKind::Attribuee,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +45,7 @@ impl EventKind {
             EventKind::Modifiee => "modifiee",
             EventKind::Cloturee => "cloturee",
             EventKind::Rouverte => "rouverte",
+            EventKind::Attribuee => "attribuee",
         }
     }
 
@@ -56,6 +59,7 @@ impl EventKind {
             EventKind::Modifiee => "Modification",
             EventKind::Cloturee => "Clôture",
             EventKind::Rouverte => "Réouverture",
+            EventKind::Attribuee => "Attribution",
         }
     }
 

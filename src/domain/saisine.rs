@@ -21,6 +21,8 @@ pub struct Saisine {
     pub reference: super::reference::Reference,
     pub facts: SaisineFacts,
     pub lifecycle: super::lifecycle::Lifecycle,
+    /// The mediator in charge, if any.
+    pub assigned_to: Option<crate::auth::UserId>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }

@@ -3,6 +3,8 @@
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use serde::Serialize;
 
+use super::auth::guards::{resolve, Pending};
+use super::auth::CsrfToken;
 use super::state::AppState;
 
 #[derive(Debug, Clone, Serialize)]
@@ -11,11 +13,26 @@ pub struct Flash {
     pub message: String,
 }
 
-/// The layout's data: the mediation's name and the message left by the previous action.
+/// The signed-in user as the layout shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutUser {
+    pub name: String,
+    pub role: String,
+    pub role_label: String,
+    pub is_admin: bool,
+    pub can_edit: bool,
+    /// False while a second factor or a new password is still owed.
+    pub ready: bool,
+}
+
+/// The layout's data: the mediation's name, the user, the CSRF token every form carries,
+/// and the message left by the previous action.
 #[derive(Debug, Clone, Serialize)]
 pub struct Layout {
     pub mediation: String,
     pub flash: Option<Flash>,
+    pub user: Option<LayoutUser>,
+    pub csrf: String,
 }
 
 #[rocket::async_trait]
@@ -34,23 +51,19 @@ impl<'r> FromRequest<'r> for Layout {
             .succeeded()
             .flatten()
             .map(|f| Flash { kind: f.kind().to_string(), message: f.message().to_string() });
-        Outcome::Success(Layout { mediation, flash })
-    }
-}
-
-/// Who acts, as recorded in the timeline.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub name: String,
-}
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Actor {
-    type Error = ();
-
-    async fn from_request(_request: &'r Request<'_>) -> Outcome<Self, ()> {
-        // Until accounts exist every action is the shared mediation desk's.
-        Outcome::Success(Actor { name: "Médiation (poste partagé)".to_string() })
+        let user = resolve(request).await.as_ref().map(|u| LayoutUser {
+            name: u.name.clone(),
+            role: u.role.code().to_string(),
+            role_label: u.role.label().to_string(),
+            is_admin: u.role.is_admin(),
+            can_edit: u.role.can_work_on_saisines(),
+            ready: u.pending == Pending::None,
+        });
+        let csrf = match request.guard::<CsrfToken>().await {
+            Outcome::Success(token) => token.0,
+            _ => String::new(),
+        };
+        Outcome::Success(Layout { mediation, flash, user, csrf })
     }
 }
 

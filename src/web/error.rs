@@ -16,6 +16,8 @@ use crate::domain::{DomainError, FieldError};
 pub enum PageError {
     #[error("page introuvable")]
     NotFound,
+    #[error("accès refusé")]
+    Forbidden,
     #[error("action refusée : {0}")]
     Refused(String),
     #[error("erreur interne : {0}")]
@@ -53,6 +55,7 @@ impl<'r> Responder<'r, 'static> for PageError {
     fn respond_to(self, request: &'r Request<'_>) -> response::Result<'static> {
         let (status, detail) = match &self {
             PageError::NotFound => (Status::NotFound, None),
+            PageError::Forbidden => (Status::Forbidden, None),
             PageError::Refused(message) => (Status::Conflict, Some(message.clone())),
             PageError::Internal(cause) => {
                 tracing::error!(error = %cause, path = %request.uri().path(), "erreur interne");

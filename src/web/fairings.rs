@@ -6,6 +6,8 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::{ContentType, Header};
 use rocket::{Data, Request, Response};
 
+use super::state::AppState;
+
 /// A strict CSP (no inline script or style), no framing, no sniffing, no caching of pages.
 pub struct SecurityHeaders;
 
@@ -27,6 +29,10 @@ impl Fairing for SecurityHeaders {
         if !is_static && response.headers().get_one("Cache-Control").is_none() {
             // Pages and API answers hold personal data: never stored by a browser or proxy.
             response.set_header(Header::new("Cache-Control", "no-store"));
+        }
+        let secure = request.rocket().state::<AppState>().is_some_and(|s| s.secure_cookies);
+        if secure {
+            response.set_header(Header::new("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
         }
         if response.content_type() == Some(ContentType::HTML) {
             response.set_header(Header::new("Content-Language", "fr"));

@@ -2,6 +2,7 @@
 
 mod api;
 mod assets;
+mod auth;
 mod context;
 mod error;
 mod fairings;
@@ -20,6 +21,7 @@ use rocket::{Build, Rocket};
 
 pub use state::AppState;
 
+use crate::auth::secret_box::SecretBox;
 use crate::config::{self, AppConfig};
 use crate::domain::clock::{Clock, SystemClock};
 
@@ -53,6 +55,7 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
             Box::pin(async move {
                 let config = rocket.config();
                 tracing::info!(address = %config.address, port = config.port, "Médiation est prête");
+                announce_setup_link(rocket).await;
             })
         }))
 }
@@ -79,7 +82,10 @@ fn database_stage(clock: Arc<dyn Clock>) -> AdHoc {
         match ready {
             Ok(Ok(pool)) => {
                 let config = AppConfig::from_figment(rocket.figment()).unwrap_or_default();
-                Ok(rocket.manage(AppState::new(pool, clock, config)))
+                let secret: String = rocket.figment().extract_inner("secret_key").unwrap_or_default();
+                let secure_cookies = config.secure_cookies || rocket.figment().find_value("tls").is_ok();
+                let secrets = SecretBox::new(&secret, "totp");
+                Ok(rocket.manage(AppState { pool, clock, config, secrets, secure_cookies }))
             }
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "base de données indisponible");
@@ -91,4 +97,30 @@ fn database_stage(clock: Arc<dyn Clock>) -> AdHoc {
             }
         }
     })
+}
+
+/// While no account exists, each start writes a one-time link that creates the first
+/// administrator (only its digest is stored).
+async fn announce_setup_link(rocket: &rocket::Rocket<rocket::Orbit>) {
+    let Some(state) = rocket.state::<AppState>() else { return };
+    let (pool, at) = (state.pool.clone(), state.clock.now().naive_utc());
+    let token = rocket::tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        crate::db::accounts::setup_link_token(&mut conn, at)
+    })
+    .await;
+    let base = state.config.public_url.clone().unwrap_or_else(|| {
+        let config = rocket.config();
+        let host = if config.address.is_unspecified() { "127.0.0.1".to_string() } else { config.address.to_string() };
+        format!("http://{host}:{}", config.port)
+    });
+    match token {
+        Ok(Ok(Some(token))) => tracing::warn!(
+            lien = %format!("{}/installation/{token}", base.trim_end_matches('/')),
+            "Aucun compte n'existe : ouvrez ce lien pour créer le premier administrateur (valable jusqu'à son utilisation)"
+        ),
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "lien d'installation impossible à créer"),
+        Err(e) => tracing::error!(error = %e, "lien d'installation impossible à créer"),
+    }
 }

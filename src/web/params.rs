@@ -3,7 +3,8 @@
 use rocket::request::FromParam;
 use rocket::FromForm;
 
-use crate::db::list::{Cursor, ListFilter, SortOrder};
+use crate::auth::UserId;
+use crate::db::list::{Assignee, Cursor, ListFilter, SortOrder};
 use crate::domain::reference::InvalidReference;
 use crate::domain::text::non_blank;
 use crate::domain::{DomainError, FieldError, Reference};
@@ -28,6 +29,8 @@ pub struct ListQuery {
     pub q: Option<String>,
     pub sort: Option<String>,
     pub after: Option<String>,
+    /// `me`, `none` or an account id.
+    pub assigned: Option<String>,
     /// Page size (API only).
     pub limit: Option<i64>,
 }
@@ -60,8 +63,25 @@ fn parsed<T: std::str::FromStr>(
 }
 
 impl ListQuery {
-    pub fn check(&self) -> Result<ListRequest, DomainError> {
+    /// Checks the query; `me` is the user asking.
+    pub fn check(&self, me: UserId) -> Result<ListRequest, DomainError> {
         let mut errors = Vec::new();
+        let assigned = match given(&self.assigned).as_deref() {
+            None => None,
+            Some("me") => Some(Assignee::User(me.0)),
+            Some("none") => Some(Assignee::Nobody),
+            Some(other) => match other.parse() {
+                Ok(id) => Some(Assignee::User(id)),
+                Err(_) => {
+                    errors.push(FieldError::new(
+                        "assigned",
+                        "invalid_filter",
+                        format!("attribution inconnue : « {other} »"),
+                    ));
+                    None
+                }
+            },
+        };
         let filter = ListFilter {
             status: parsed(&self.status, "status", "statut", &mut errors),
             channel: parsed(&self.channel, "channel", "canal", &mut errors),
@@ -70,6 +90,7 @@ impl ListQuery {
             partner: given(&self.partner),
             year: parsed(&self.year, "year", "année", &mut errors),
             search: given(&self.q),
+            assigned,
         };
         let order = match given(&self.sort).as_deref() {
             None | Some("desc") | Some("recentes") => SortOrder::NewestFirst,
@@ -116,6 +137,7 @@ impl ListQuery {
             ("year", &self.year),
             ("q", &self.q),
             ("sort", &self.sort),
+            ("assigned", &self.assigned),
             ("after", &self.after),
         ];
         pairs

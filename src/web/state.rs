@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rocket::request::{FromRequest, Outcome, Request};
 
+use crate::auth::secret_box::SecretBox;
 use crate::config::AppConfig;
 use crate::db::{DbConn, DbError, DbPool, DbResult};
 use crate::domain::clock::Clock;
@@ -12,12 +13,10 @@ pub struct AppState {
     pub pool: DbPool,
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
-}
-
-impl AppState {
-    pub fn new(pool: DbPool, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        AppState { pool, clock, config }
-    }
+    /// Seals TOTP seeds with a key derived from the application's secret key.
+    pub secrets: SecretBox,
+    /// Cookies marked Secure and HSTS sent: TLS by Rocket itself or by a reverse proxy.
+    pub secure_cookies: bool,
 }
 
 /// A handle on the pool for one request; database work runs on the blocking thread pool.

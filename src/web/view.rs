@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::events::Event;
 use crate::db::reference_lists::ReferenceLists;
+use crate::db::users::User;
 use crate::domain::changes::field_label;
 use crate::domain::contact::{mask_email, mask_phone};
 use crate::domain::dates::french;
@@ -91,10 +92,20 @@ pub struct Detail {
     pub can_request_documents: bool,
     pub can_receive_documents: bool,
     pub can_close: bool,
+    /// Whole personal data shown (mediators and administrators) or masked (readers).
+    pub revealed: bool,
+    pub assigned_to: Option<Choice>,
 }
 
 impl Detail {
-    pub fn new(saisine: &Saisine, lists: &ReferenceLists, today: NaiveDate) -> Self {
+    /// `reveal`: whether the viewer may see NIR, e-mail and phone whole.
+    pub fn new(
+        saisine: &Saisine,
+        lists: &ReferenceLists,
+        today: NaiveDate,
+        reveal: bool,
+        assignee: Option<&User>,
+    ) -> Self {
         let facts = &saisine.facts;
         let lifecycle = &saisine.lifecycle;
         let status = lifecycle.status();
@@ -104,9 +115,9 @@ impl Detail {
         };
         Detail {
             item: ListItem::new(saisine, lists, today),
-            nir: facts.requester.nir.as_ref().map(|n| n.formatted()),
-            email: facts.requester.email.as_ref().map(|e| e.to_string()),
-            phone: facts.requester.phone.as_ref().map(|p| p.to_string()),
+            nir: facts.requester.nir.as_ref().map(|n| if reveal { n.formatted() } else { n.masked() }),
+            email: facts.requester.email.as_ref().map(|e| if reveal { e.to_string() } else { e.masked() }),
+            phone: facts.requester.phone.as_ref().map(|p| if reveal { p.to_string() } else { p.masked() }),
             phone_masked: facts.requester.phone.as_ref().map(|p| mask_phone(p.as_str())),
             address: facts.requester.address.clone(),
             requester_type: Choice::new(facts.requester_type.code(), facts.requester_type.label()),
@@ -124,6 +135,8 @@ impl Detail {
             can_request_documents: status == Status::EnCours,
             can_receive_documents: status == Status::AttentePieces,
             can_close: status.is_open(),
+            revealed: reveal,
+            assigned_to: assignee.map(|u| Choice::new(&u.id.0.to_string(), &u.display_name)),
         }
     }
 }

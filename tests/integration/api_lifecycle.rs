@@ -184,8 +184,14 @@ fn a_single_error_carries_its_field_and_code() {
 #[test]
 fn malformed_json_and_unknown_saisines_answer_json_errors() {
     let app = TestApp::new();
-    let response =
-        app.client.post("/api/v1/saisines").header(rocket::http::ContentType::JSON).body("{not json").dispatch();
+    let response = app
+        .browser
+        .client
+        .post("/api/v1/saisines")
+        .header(rocket::http::ContentType::JSON)
+        .header(rocket::http::Header::new("Authorization", format!("Bearer {}", app.token)))
+        .body("{not json")
+        .dispatch();
     assert_eq!(response.status(), Status::BadRequest);
     assert_eq!(response.into_json::<Value>().unwrap()["code"], "bad_json");
 

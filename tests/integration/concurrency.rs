@@ -3,25 +3,34 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rocket::http::{ContentType, Status};
+use mediation::auth::Role;
+use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 use serde_json::Value;
 
 use mediation::domain::clock::FixedClock;
 
-use crate::support::{noon, test_figment, SaisineBuilder, TODAY};
+use crate::support::{api_token, create_user, noon, test_figment, SaisineBuilder, TODAY};
 
 #[rocket::async_test]
 async fn two_hundred_concurrent_creations_get_two_hundred_distinct_references() {
     let dir = tempfile::TempDir::new().unwrap();
+    let user = create_user(&dir, "marie@cpam.test", "Marie", Role::Mediateur);
+    let bearer = format!("Bearer {}", api_token(&dir, user));
     let rocket = mediation::web::build(test_figment(&dir), Arc::new(FixedClock(noon(TODAY))));
     let client = Client::tracked(rocket).await.unwrap();
     let body = SaisineBuilder::default().json().to_string();
     let requests = (0..200).map(|_| {
         let client = &client;
-        let body = body.clone();
+        let (body, bearer) = (body.clone(), bearer.clone());
         async move {
-            let response = client.post("/api/v1/saisines").header(ContentType::JSON).body(body).dispatch().await;
+            let response = client
+                .post("/api/v1/saisines")
+                .header(ContentType::JSON)
+                .header(Header::new("Authorization", bearer))
+                .body(body)
+                .dispatch()
+                .await;
             let status = response.status();
             let json: Value = response.into_json().await.unwrap_or(Value::Null);
             (status, json["reference"].as_str().map(str::to_string))
@@ -34,7 +43,8 @@ async fn two_hundred_concurrent_creations_get_two_hundred_distinct_references() 
     assert_eq!(references.len(), 200);
     assert!(references.contains("2026-0001") && references.contains("2026-0200"));
 
-    let list = client.get("/api/v1/saisines?limit=1").dispatch().await;
+    let list =
+        client.get("/api/v1/saisines?limit=1").header(Header::new("Authorization", bearer.clone())).dispatch().await;
     let json: Value = list.into_json().await.unwrap();
     assert_eq!(json["total"], 200);
 }

@@ -1,35 +1,143 @@
-//! The test application: a fresh SQLite file per test, a fixed clock, and fixture builders.
+//! The test application: a fresh SQLite file per test, a clock moved by hand, accounts
+//! created directly in the database, and fixture builders.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use rocket::http::{ContentType, Status};
+use rocket::http::{ContentType, Header, Status};
 use rocket::local::blocking::{Client, LocalResponse};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use mediation::domain::clock::FixedClock;
+use mediation::auth::{password, tokens, Role, UserId};
+use mediation::db::users::NewAccount;
+use mediation::db::{api_tokens, pool, users, DbConn};
+use mediation::domain::clock::ManualClock;
 
 /// The day the tests live on (a Monday).
 pub const TODAY: &str = "2026-06-15";
+/// The password of every test account.
+pub const PASSWORD: &str = "cheval-agrafe-batterie-42";
+pub const MEDIATOR_EMAIL: &str = "marie@cpam.test";
+pub const MEDIATOR_NAME: &str = "Marie Médiatrice";
 
 pub fn noon(date: &str) -> DateTime<Utc> {
     let day: chrono::NaiveDate = date.parse().expect("date de test");
     Utc.from_utc_datetime(&day.and_hms_opt(10, 0, 0).expect("heure"))
 }
 
+pub fn database_url(dir: &TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("test.sqlite").display())
+}
+
 /// The figment of a test: its own data directory and database file.
 pub fn test_figment(dir: &TempDir) -> rocket::figment::Figment {
-    let path = dir.path();
     mediation::config::figment()
-        .merge(("data_dir", path.to_path_buf()))
-        .merge(("database_url", format!("sqlite://{}", path.join("test.sqlite").display())))
+        .merge(("data_dir", dir.path().to_path_buf()))
+        .merge(("database_url", database_url(dir)))
         .merge(("log_level", "off"))
 }
 
-pub struct TestApp {
+/// A direct connection to a test's database, migrated.
+pub fn connect(dir: &TempDir) -> DbConn {
+    let url = database_url(dir);
+    pool::migrate(&url).expect("migrations");
+    pool::connect(&url).expect("connexion")
+}
+
+/// Creates an account straight in the database.
+pub fn create_user(dir: &TempDir, email: &str, name: &str, role: Role) -> UserId {
+    let hash = password::hash(PASSWORD).expect("empreinte");
+    let account = NewAccount {
+        email,
+        display_name: name,
+        role,
+        password_hash: &hash,
+        must_change_password: false,
+        password_expires_at: None,
+    };
+    users::create(&mut connect(dir), &account, Utc::now().naive_utc()).expect("compte")
+}
+
+/// A personal API token for an account.
+pub fn api_token(dir: &TempDir, user: UserId) -> String {
+    let token = tokens::new_token();
+    api_tokens::create(&mut connect(dir), user, "tests", &tokens::digest(&token), Utc::now().naive_utc())
+        .expect("jeton");
+    token
+}
+
+/// The value of the first `csrf_token` field of a page.
+pub fn csrf_of(page: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = page.find(marker).expect("jeton CSRF dans la page") + marker.len();
+    page[start..start + page[start..].find('"').expect("fin du jeton")].to_string()
+}
+
+/// A browser: its own cookie jar, signed in or not.
+pub struct Browser {
     pub client: Client,
+    csrf: RefCell<Option<String>>,
+}
+
+impl Browser {
+    pub fn get(&self, uri: &str) -> LocalResponse<'_> {
+        self.client.get(uri.to_string()).dispatch()
+    }
+
+    pub fn page(&self, uri: &str) -> String {
+        let response = self.get(uri);
+        assert_eq!(response.status(), Status::Ok, "GET {uri}");
+        response.into_string().expect("page")
+    }
+
+    /// The CSRF token of the current session, read from a page.
+    pub fn csrf(&self) -> String {
+        if let Some(token) = self.csrf.borrow().clone() {
+            return token;
+        }
+        let page = self.get("/connexion").into_string().unwrap_or_default();
+        let token = csrf_of(&page);
+        *self.csrf.borrow_mut() = Some(token.clone());
+        token
+    }
+
+    pub fn forget_csrf(&self) {
+        *self.csrf.borrow_mut() = None;
+    }
+
+    /// Posts a form with its CSRF token.
+    pub fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> LocalResponse<'_> {
+        let token = self.csrf();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(uri, &all)
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub fn post_raw(&self, uri: &str, fields: &[(&str, &str)]) -> LocalResponse<'_> {
+        let body = serde_urlencoded::to_string(fields).expect("formulaire");
+        self.client.post(uri.to_string()).header(ContentType::Form).body(body).dispatch()
+    }
+
+    /// Signs in with a password; the session's token replaces the pre-session one.
+    pub fn sign_in(&self, email: &str, password: &str) -> Status {
+        self.forget_csrf();
+        let status = self.post_form("/connexion", &[("email", email), ("password", password)]).status();
+        self.forget_csrf();
+        status
+    }
+}
+
+pub struct TestApp {
     pub dir: TempDir,
+    pub clock: Arc<ManualClock>,
+    /// Signed in as the mediator.
+    pub browser: Browser,
+    /// The mediator's API token.
+    pub token: String,
+    figment: rocket::figment::Figment,
 }
 
 impl TestApp {
@@ -37,7 +145,7 @@ impl TestApp {
         Self::on(TODAY)
     }
 
-    /// An application whose clock is stopped on `date`.
+    /// An application whose clock starts on `date`.
     pub fn on(date: &str) -> Self {
         Self::configured(date, |figment| figment)
     }
@@ -48,30 +156,82 @@ impl TestApp {
         configure: impl FnOnce(rocket::figment::Figment) -> rocket::figment::Figment,
     ) -> Self {
         let dir = TempDir::new().expect("dossier temporaire");
-        let rocket = mediation::web::build(configure(test_figment(&dir)), Arc::new(FixedClock(noon(date))));
-        let client = Client::tracked(rocket).expect("application de test");
-        TestApp { client, dir }
+        let clock = Arc::new(ManualClock::new(noon(date)));
+        let figment = configure(test_figment(&dir));
+        let mediator = create_user(&dir, MEDIATOR_EMAIL, MEDIATOR_NAME, Role::Mediateur);
+        let token = api_token(&dir, mediator);
+        let app = TestApp { browser: Self::new_browser(&figment, &clock), dir, clock, token, figment };
+        assert_eq!(app.browser.sign_in(MEDIATOR_EMAIL, PASSWORD), Status::SeeOther);
+        app
+    }
+
+    fn new_browser(figment: &rocket::figment::Figment, clock: &Arc<ManualClock>) -> Browser {
+        let rocket = mediation::web::build(figment.clone(), clock.clone());
+        Browser { client: Client::tracked(rocket).expect("application de test"), csrf: RefCell::new(None) }
+    }
+
+    /// Another browser on the same application, signed in as nobody.
+    pub fn anonymous(&self) -> Browser {
+        Self::new_browser(&self.figment, &self.clock)
+    }
+
+    /// A browser signed in as a new account of `role` (administrators enrol their second factor).
+    pub fn browser_as(&self, role: Role) -> Browser {
+        let email = format!("{}@cpam.test", role.code());
+        let name = format!("{} de test", role.label());
+        create_user(&self.dir, &email, &name, role);
+        let browser = self.anonymous();
+        assert_eq!(browser.sign_in(&email, PASSWORD), Status::SeeOther);
+        if role == Role::Admin {
+            enrol_second_factor(&browser, &self.clock);
+        }
+        browser
+    }
+
+    /// An API token for a new account of `role`.
+    pub fn token_as(&self, role: Role, email: &str) -> String {
+        let user = create_user(&self.dir, email, email, role);
+        api_token(&self.dir, user)
     }
 
     pub fn get(&self, uri: &str) -> LocalResponse<'_> {
-        self.client.get(uri.to_string()).dispatch()
+        self.browser.get(uri)
     }
 
     pub fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> LocalResponse<'_> {
-        let body = serde_urlencoded::to_string(fields).expect("formulaire");
-        self.client.post(uri.to_string()).header(ContentType::Form).body(body).dispatch()
+        self.browser.post_form(uri, fields)
+    }
+
+    fn bearer(&self) -> Header<'static> {
+        Header::new("Authorization", format!("Bearer {}", self.token))
+    }
+
+    pub fn api_get(&self, uri: &str) -> LocalResponse<'_> {
+        self.browser.client.get(uri.to_string()).header(self.bearer()).dispatch()
     }
 
     pub fn post_json(&self, uri: &str, body: &Value) -> LocalResponse<'_> {
-        self.client.post(uri.to_string()).header(ContentType::JSON).body(body.to_string()).dispatch()
+        self.browser
+            .client
+            .post(uri.to_string())
+            .header(ContentType::JSON)
+            .header(self.bearer())
+            .body(body.to_string())
+            .dispatch()
     }
 
     pub fn patch_json(&self, uri: &str, body: &Value) -> LocalResponse<'_> {
-        self.client.patch(uri.to_string()).header(ContentType::JSON).body(body.to_string()).dispatch()
+        self.browser
+            .client
+            .patch(uri.to_string())
+            .header(ContentType::JSON)
+            .header(self.bearer())
+            .body(body.to_string())
+            .dispatch()
     }
 
     pub fn get_json(&self, uri: &str) -> (Status, Value) {
-        let response = self.get(uri);
+        let response = self.api_get(uri);
         let status = response.status();
         (status, response.into_json().unwrap_or(Value::Null))
     }
@@ -108,6 +268,62 @@ impl TestApp {
         let (_, body) = self.get_json("/api/v1/saisines");
         body["total"].as_i64().expect("total")
     }
+
+    /// The audit log's actions, oldest first.
+    pub fn audit_actions(&self) -> Vec<(String, String, String)> {
+        use diesel::prelude::*;
+        use mediation::db::schema::audit_log;
+        audit_log::table
+            .order(audit_log::id.asc())
+            .select((audit_log::action, audit_log::actor, audit_log::target))
+            .load(&mut connect(&self.dir))
+            .expect("journal")
+    }
+}
+
+/// RFC 4648 base32 (no padding), to read the seed an enrolment page shows.
+pub fn base32_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut bits: u64 = 0;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.chars().filter(|c| *c != '=') {
+        let value = ALPHABET.find(c.to_ascii_uppercase()).expect("base32") as u64;
+        bits = (bits << 5) | value;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    out
+}
+
+/// The seed shown on the enrolment page.
+pub fn enrolment_secret(page: &str) -> Vec<u8> {
+    let marker = r#"<code class="secret">"#;
+    let start = page.find(marker).expect("clé affichée") + marker.len();
+    base32_decode(&page[start..start + page[start..].find('<').expect("fin de clé")])
+}
+
+/// Goes through the enrolment page with a valid code; returns the seed and recovery codes.
+pub fn enrol_second_factor(browser: &Browser, clock: &ManualClock) -> (Vec<u8>, Vec<String>) {
+    use mediation::domain::clock::Clock;
+    let page = browser.page("/compte/double-facteur");
+    let secret = enrolment_secret(&page);
+    let code = mediation::auth::totp::code_at(&secret, clock.now().timestamp() as u64);
+    let response = browser.post_form("/compte/double-facteur", &[("code", &code)]);
+    assert_eq!(response.status(), Status::Ok, "enrôlement refusé");
+    let page = response.into_string().expect("codes");
+    let codes = page
+        .split("<li><code>")
+        .skip(1)
+        .map(|part| part[..part.find('<').expect("fin")].to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(codes.len(), 10);
+    browser.forget_csrf();
+    (secret, codes)
 }
 
 /// Computes a valid NIR key for a 13-character body (2A/2B read as 19/18).

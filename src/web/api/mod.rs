@@ -2,12 +2,15 @@
 
 mod catchers;
 mod model;
+mod reference;
 mod saisines;
 
 use rocket::{Catcher, Route};
 
 pub fn routes() -> Vec<Route> {
-    saisines::routes()
+    let mut routes = saisines::routes();
+    routes.extend(reference::routes());
+    routes
 }
 
 pub fn catchers() -> Vec<Catcher> {

@@ -80,11 +80,23 @@ pub struct SaisineFull {
     pub waiting_since: Option<chrono::NaiveDate>,
     pub documents_due_on: Option<chrono::NaiveDate>,
     pub days_waiting: i32,
+    pub assigned_to: Option<i32>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
 
 impl SaisineFull {
+    /// For readers: the same shape, identifiers masked.
+    pub fn masked(s: &Saisine, today: chrono::NaiveDate) -> Self {
+        let requester = &s.facts.requester;
+        SaisineFull {
+            nir: requester.nir.as_ref().map(|n| n.masked()),
+            email: requester.email.as_ref().map(|e| mask_email(e.as_str())),
+            phone: requester.phone.as_ref().map(|p| mask_phone(p.as_str())),
+            ..SaisineFull::new(s, today)
+        }
+    }
+
     pub fn new(s: &Saisine, today: chrono::NaiveDate) -> Self {
         let requester = &s.facts.requester;
         let (waiting_since, documents_due_on) = match s.lifecycle.stage {
@@ -101,6 +113,7 @@ impl SaisineFull {
             waiting_since,
             documents_due_on,
             days_waiting: s.lifecycle.days_waiting,
+            assigned_to: s.assigned_to.map(|u| u.0),
             created_at: s.created_at,
             updated_at: s.updated_at,
         }

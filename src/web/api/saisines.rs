@@ -1,26 +1,29 @@
-//! `/api/v1/saisines`: list, get, create, update, and each move.
+//! `/api/v1/saisines`: list, get, create, update, assign, and each move.
 
 use rocket::http::Status;
 use rocket::response::status::Created;
 use rocket::serde::json::{Json, Value};
 use rocket::{get, patch, post, routes, Route, State};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{EventJson, SaisineFull, SaisineInput, SaisineSummary};
-use crate::db::reference_lists::ReferenceLists;
+use crate::auth::audit::AuditAction;
+use crate::auth::UserId;
 use crate::db::saisines::{self, Stamp};
-use crate::db::{events, list, operations};
+use crate::db::{audit, events, list, operations};
 use crate::domain::Reference;
-use crate::web::context::{Actor, Now};
+use crate::web::auth::{Mediator, Reader};
+use crate::web::context::Now;
 use crate::web::error::ApiError;
 use crate::web::params::ListQuery;
 use crate::web::state::{AppState, Db};
 use crate::web::steps::{Step, StepInput};
 
-type JsonBody<'r, T> = Result<Json<T>, rocket::serde::json::Error<'r>>;
+pub type JsonBody<'r, T> = Result<Json<T>, rocket::serde::json::Error<'r>>;
 
 /// A body that is not the expected JSON gets a message saying what is wrong with it.
-fn body<T>(input: JsonBody<'_, T>) -> Result<T, ApiError> {
+pub fn body<T>(input: JsonBody<'_, T>) -> Result<T, ApiError> {
     input.map(Json::into_inner).map_err(|e| match e {
         rocket::serde::json::Error::Io(_) => {
             ApiError::new(Status::BadRequest, "bad_body", "corps de requête illisible")
@@ -32,8 +35,14 @@ fn body<T>(input: JsonBody<'_, T>) -> Result<T, ApiError> {
 }
 
 #[get("/saisines?<query..>")]
-async fn list_saisines(query: ListQuery, db: Db, state: &State<AppState>, now: Now) -> Result<Json<Value>, ApiError> {
-    let request = query.check()?;
+async fn list_saisines(
+    user: Reader,
+    query: ListQuery,
+    db: Db,
+    state: &State<AppState>,
+    now: Now,
+) -> Result<Json<Value>, ApiError> {
+    let request = query.check(user.0.id)?;
     let limit = query.limit.unwrap_or(state.config.page_size).clamp(1, 500);
     let (page, total) = db
         .run(move |conn| {
@@ -47,14 +56,30 @@ async fn list_saisines(query: ListQuery, db: Db, state: &State<AppState>, now: N
     Ok(Json(json!({ "items": items, "total": total, "next_cursor": page.next.map(|c| c.encode()) })))
 }
 
+/// One saisine: whole for mediators and administrators (the view is audited), masked for readers.
 #[get("/saisines/<reference>")]
-async fn get_saisine(reference: Reference, db: Db, now: Now) -> Result<Json<SaisineFull>, ApiError> {
-    let saisine = db.run(move |conn| saisines::find(conn, reference)).await?;
-    Ok(Json(SaisineFull::new(&saisine, now.today)))
+async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Result<Json<Value>, ApiError> {
+    let reveal = user.0.role.sees_personal_data();
+    let actor = user.0.actor();
+    let saisine = db
+        .run(move |conn| {
+            let saisine = saisines::find(conn, reference)?;
+            if reveal {
+                audit::record(conn, &actor, AuditAction::PersonalDataViewed, &reference.to_string(), "api", now.at)?;
+            }
+            Ok(saisine)
+        })
+        .await?;
+    let body = if reveal {
+        serde_json::to_value(SaisineFull::new(&saisine, now.today))
+    } else {
+        serde_json::to_value(SaisineFull::masked(&saisine, now.today))
+    };
+    Ok(Json(body.map_err(|e| ApiError::new(Status::InternalServerError, "internal", e.to_string()))?))
 }
 
 #[get("/saisines/<reference>/evenements")]
-async fn timeline(reference: Reference, db: Db) -> Result<Json<Vec<EventJson>>, ApiError> {
+async fn timeline(_user: Reader, reference: Reference, db: Db) -> Result<Json<Vec<EventJson>>, ApiError> {
     let events = db
         .run(move |conn| {
             let id = saisines::find(conn, reference)?.id;
@@ -66,20 +91,19 @@ async fn timeline(reference: Reference, db: Db) -> Result<Json<Vec<EventJson>>, 
 
 #[post("/saisines", data = "<input>")]
 async fn create(
+    user: Mediator,
     input: JsonBody<'_, SaisineInput>,
     db: Db,
     now: Now,
-    actor: Actor,
 ) -> Result<Created<Json<SaisineFull>>, ApiError> {
-    let draft = body(input)?.over(Default::default());
-    let draft = if draft.received_on.trim().is_empty() {
-        crate::domain::SaisineDraft { received_on: now.today.to_string(), ..draft }
-    } else {
-        draft
-    };
+    let mut draft = body(input)?.over(Default::default());
+    if draft.received_on.trim().is_empty() {
+        draft.received_on = now.today.to_string();
+    }
+    let actor = user.0.actor();
     let saisine = db
         .run(move |conn| {
-            let reference = operations::record(conn, &draft, now.today, &Stamp { actor: &actor.name, at: now.at })?;
+            let reference = operations::record(conn, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
             saisines::find(conn, reference)
         })
         .await?;
@@ -89,70 +113,72 @@ async fn create(
 
 #[patch("/saisines/<reference>", data = "<input>")]
 async fn update(
+    user: Mediator,
     reference: Reference,
     input: JsonBody<'_, SaisineInput>,
     db: Db,
     now: Now,
-    actor: Actor,
 ) -> Result<Json<SaisineFull>, ApiError> {
     let input = body(input)?;
+    let actor = user.0.actor();
     let saisine = db
         .run(move |conn| {
             let draft = input.over(saisines::find(conn, reference)?.facts.to_draft());
-            operations::edit(conn, reference, &draft, now.today, &Stamp { actor: &actor.name, at: now.at })?;
+            operations::edit(conn, reference, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
             saisines::find(conn, reference)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
 }
 
-#[post("/saisines/<reference>/<step>", data = "<input>")]
+#[post("/saisines/<reference>/<step>", data = "<input>", rank = 2)]
 async fn act(
+    user: Mediator,
     reference: Reference,
     step: Step,
     input: JsonBody<'_, StepInput>,
     db: Db,
     now: Now,
-    actor: Actor,
 ) -> Result<Json<SaisineFull>, ApiError> {
     let input = body(input)?;
     let action = input.to_action(step, now.today)?;
     let note = input.note_text();
+    let actor = user.0.actor();
     let saisine = db
         .run(move |conn| {
-            operations::step(
-                conn,
-                reference,
-                action.as_ref(),
-                &note,
-                now.today,
-                &Stamp { actor: &actor.name, at: now.at },
-            )?;
+            operations::step(conn, reference, action.as_ref(), &note, now.today, &Stamp { actor: &actor, at: now.at })?;
             saisines::find(conn, reference)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
 }
 
-/// The codes the API accepts, with their labels.
-#[get("/referentiels")]
-async fn reference_lists(db: Db) -> Result<Json<Value>, ApiError> {
-    use crate::domain::{Channel, Outcome, Process, RequesterType, Status};
-    let lists = db.run(ReferenceLists::load).await?;
-    let pairs = |all: Vec<(&str, &str)>| {
-        all.into_iter().map(|(code, label)| json!({"code": code, "label": label})).collect::<Vec<_>>()
-    };
-    Ok(Json(json!({
-        "channels": pairs(Channel::ALL.iter().map(|c| (c.code(), c.label())).collect()),
-        "requester_types": pairs(RequesterType::ALL.iter().map(|c| (c.code(), c.label())).collect()),
-        "processes": pairs(Process::ALL.iter().map(|c| (c.code(), c.label())).collect()),
-        "statuses": pairs(Status::ALL.iter().map(|c| (c.code(), c.label())).collect()),
-        "outcomes": pairs(Outcome::ALL.iter().map(|c| (c.code(), c.label())).collect()),
-        "motifs": lists.motifs,
-        "partners": lists.partners,
-    })))
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignInput {
+    /// An account id, or null to take the saisine back.
+    assignee: Option<i32>,
+}
+
+#[post("/saisines/<reference>/attribution", data = "<input>")]
+async fn assign(
+    user: Mediator,
+    reference: Reference,
+    input: JsonBody<'_, AssignInput>,
+    db: Db,
+    now: Now,
+) -> Result<Json<SaisineFull>, ApiError> {
+    let assignee = body(input)?.assignee.map(UserId);
+    let actor = user.0.actor();
+    let saisine = db
+        .run(move |conn| {
+            operations::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })?;
+            saisines::find(conn, reference)
+        })
+        .await?;
+    Ok(Json(SaisineFull::new(&saisine, now.today)))
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list_saisines, get_saisine, timeline, create, update, act, reference_lists]
+    routes![list_saisines, get_saisine, timeline, create, update, act, assign]
 }

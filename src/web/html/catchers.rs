@@ -1,16 +1,25 @@
-//! French error pages that reveal nothing internal.
+//! French error pages that reveal nothing internal; a page that needs a signed-in user sends
+//! the browser to the sign-in page, or to the step its user still owes.
 
 use rocket::http::Status;
-use rocket::{catch, catchers, Catcher, Request};
+use rocket::response::Redirect;
+use rocket::{catch, catchers, Catcher, Either, Request};
 use rocket_dyn_templates::Template;
 
+use crate::web::auth::guards::resolve;
 use crate::web::error::error_page;
 
+#[catch(401)]
+async fn unauthorized(request: &Request<'_>) -> Redirect {
+    let pending = resolve(request).await.as_ref().and_then(|u| u.pending.page());
+    Redirect::to(pending.unwrap_or("/connexion"))
+}
+
 #[catch(default)]
-fn any_error(status: Status, _request: &Request<'_>) -> (Status, Template) {
-    (status, error_page(status, None))
+fn any_error(status: Status, _request: &Request<'_>) -> Either<(Status, Template), Redirect> {
+    Either::Left((status, error_page(status, None)))
 }
 
 pub fn all() -> Vec<Catcher> {
-    catchers![any_error]
+    catchers![unauthorized, any_error]
 }

@@ -1,6 +1,5 @@
 //! Recording a new saisine and editing one: the form, its errors, what was typed kept.
 
-use rocket::form::Form;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, Route};
@@ -11,7 +10,8 @@ use crate::db::reference_lists::ReferenceLists;
 use crate::db::saisines::{self, Stamp};
 use crate::db::{operations, DbError};
 use crate::domain::{Reference, SaisineDraft};
-use crate::web::context::{Actor, Layout, Now};
+use crate::web::auth::{Mediator, Protected};
+use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::state::Db;
 use crate::web::view::FormChoices;
@@ -32,7 +32,7 @@ fn form_page(
 }
 
 #[get("/saisines/nouvelle")]
-async fn new_form(db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
+async fn new_form(_user: Mediator, db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
     let lists = db.run(ReferenceLists::load).await?;
     let draft = SaisineDraft { received_on: now.today.to_string(), ..Default::default() };
     Ok(form_page(layout, &lists, &draft, FormErrors::default(), None))
@@ -40,16 +40,17 @@ async fn new_form(db: Db, layout: Layout, now: Now) -> Result<Template, PageErro
 
 #[post("/saisines", data = "<form>")]
 async fn create(
-    form: Form<SaisineForm>,
+    user: Mediator,
+    form: Protected<SaisineForm>,
     db: Db,
     layout: Layout,
     now: Now,
-    actor: Actor,
 ) -> Result<FormOutcome, PageError> {
-    let draft = form.into_inner().into_draft();
+    let draft = form.0.into_draft();
     let kept = draft.clone();
+    let actor = user.0.actor();
     let saved =
-        db.run(move |conn| operations::record(conn, &kept, now.today, &Stamp { actor: &actor.name, at: now.at })).await;
+        db.run(move |conn| operations::record(conn, &kept, now.today, &Stamp { actor: &actor, at: now.at })).await;
     match saved {
         Ok(reference) => {
             tracing::info!(%reference, "saisine enregistrée");
@@ -66,7 +67,7 @@ async fn create(
 }
 
 #[get("/saisines/<reference>/modifier")]
-async fn edit_form(reference: Reference, db: Db, layout: Layout) -> Result<Template, PageError> {
+async fn edit_form(_user: Mediator, reference: Reference, db: Db, layout: Layout) -> Result<Template, PageError> {
     let (saisine, lists) =
         db.run(move |conn| Ok((saisines::find(conn, reference)?, ReferenceLists::load(conn)?))).await?;
     Ok(form_page(layout, &lists, &saisine.facts.to_draft(), FormErrors::default(), Some(reference)))
@@ -74,17 +75,18 @@ async fn edit_form(reference: Reference, db: Db, layout: Layout) -> Result<Templ
 
 #[post("/saisines/<reference>/modifier", data = "<form>")]
 async fn update(
+    user: Mediator,
     reference: Reference,
-    form: Form<SaisineForm>,
+    form: Protected<SaisineForm>,
     db: Db,
     layout: Layout,
     now: Now,
-    actor: Actor,
 ) -> Result<FormOutcome, PageError> {
-    let draft = form.into_inner().into_draft();
+    let draft = form.0.into_draft();
     let kept = draft.clone();
+    let actor = user.0.actor();
     let saved = db
-        .run(move |conn| operations::edit(conn, reference, &kept, now.today, &Stamp { actor: &actor.name, at: now.at }))
+        .run(move |conn| operations::edit(conn, reference, &kept, now.today, &Stamp { actor: &actor, at: now.at }))
         .await;
     match saved {
         Ok(changes) => {

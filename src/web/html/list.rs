@@ -5,8 +5,9 @@ use rocket::response::Redirect;
 use rocket::{get, routes, Route, State};
 use rocket_dyn_templates::{context, Template};
 
-use crate::db::list;
 use crate::db::reference_lists::ReferenceLists;
+use crate::db::{list, users};
+use crate::web::auth::Reader;
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::html::form::FormErrors;
@@ -21,26 +22,27 @@ fn home() -> Redirect {
 
 #[get("/saisines?<query..>")]
 async fn saisines(
+    user: Reader,
     query: ListQuery,
     db: Db,
     state: &State<AppState>,
     layout: Layout,
     now: Now,
 ) -> Result<(Status, Template), PageError> {
-    let (request, errors) = match query.check() {
+    let (request, errors) = match query.check(user.0.id) {
         Ok(request) => (Some(request), FormErrors::default()),
         Err(e) => (None, FormErrors::new(e.field_errors())),
     };
     let limit = state.config.page_size;
     let filter = request.as_ref().map(|r| r.filter.clone()).unwrap_or_default();
-    let (page, total, years, lists) = db
+    let (page, total, years, lists, assignable) = db
         .run(move |conn| {
             let page = match request {
                 Some(r) => Some(list::page(conn, &r.filter, r.order, r.after, limit)?),
                 None => None,
             };
             let total = list::count(conn, &filter)?;
-            Ok((page, total, list::years(conn)?, ReferenceLists::load(conn)?))
+            Ok((page, total, list::years(conn)?, ReferenceLists::load(conn)?, users::assignable(conn)?))
         })
         .await?;
     let status = if errors.list.is_empty() { Status::Ok } else { Status::UnprocessableEntity };
@@ -56,7 +58,7 @@ async fn saisines(
         status,
         Template::render(
             "saisines/list.html",
-            context! { layout, items, total, query, errors, years, next_link, first_link, filtered,
+            context! { layout, items, total, query, errors, years, next_link, first_link, filtered, assignable,
             choices: FormChoices::new(&lists, &[], None) },
         ),
     ))

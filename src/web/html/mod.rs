@@ -1,10 +1,15 @@
 //! Server-rendered pages, in French, working without JavaScript.
 
+mod account;
+mod admin_accounts;
+mod admin_audit;
+mod admin_lists;
 mod catchers;
 mod edit;
 mod form;
 mod list;
 mod show;
+mod signin;
 
 use rocket::{Catcher, Route};
 
@@ -13,6 +18,11 @@ pub fn routes() -> Vec<Route> {
     routes.extend(list::routes());
     routes.extend(edit::routes());
     routes.extend(show::routes());
+    routes.extend(signin::routes());
+    routes.extend(account::routes());
+    routes.extend(admin_accounts::routes());
+    routes.extend(admin_lists::routes());
+    routes.extend(admin_audit::routes());
     routes
 }
 

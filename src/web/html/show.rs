@@ -1,18 +1,20 @@
 //! A saisine's page: its facts, its timeline, and the forms of the moves it allows.
 
-use rocket::form::Form;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
-use rocket::{get, post, routes, Either, Route};
+use rocket::{get, post, routes, Either, FromForm, Route};
 use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
-use crate::db::events;
+use crate::auth::audit::AuditAction;
+use crate::auth::UserId;
+use crate::db::audit;
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::saisines::{self, Stamp};
-use crate::db::{operations, DbError};
+use crate::db::{events, operations, users, DbError};
 use crate::domain::{DomainError, Reference};
-use crate::web::context::{Actor, Layout, Now};
+use crate::web::auth::{CurrentUser, Mediator, Protected, Reader};
+use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::state::Db;
 use crate::web::steps::{Step, StepInput};
@@ -25,21 +27,34 @@ struct FailedStep {
     error: DomainError,
 }
 
+type StepOutcome = Either<Flash<Redirect>, (Status, Template)>;
+
+/// Renders the page. Mediators and administrators see personal data whole, and that view is
+/// recorded in the audit log; readers see it masked.
 async fn render(
     db: &Db,
     reference: Reference,
+    viewer: &CurrentUser,
     layout: Layout,
     now: &Now,
     failed: Option<FailedStep>,
 ) -> Result<Template, PageError> {
-    let (saisine, timeline, lists) = db
+    let reveal = viewer.role.sees_personal_data();
+    let actor = viewer.actor();
+    let at = now.at;
+    let (saisine, timeline, lists, assignable) = db
         .run(move |conn| {
             let saisine = saisines::find(conn, reference)?;
             let timeline = events::for_saisine(conn, saisine.id)?;
-            Ok((saisine, timeline, ReferenceLists::load(conn)?))
+            if reveal {
+                audit::record(conn, &actor, AuditAction::PersonalDataViewed, &reference.to_string(), "", at)?;
+            }
+            Ok((saisine, timeline, ReferenceLists::load(conn)?, users::list(conn)?))
         })
         .await?;
-    let detail = Detail::new(&saisine, &lists, now.today);
+    let assignee = assignable.iter().find(|u| Some(u.id) == saisine.assigned_to);
+    let detail = Detail::new(&saisine, &lists, now.today, reveal, assignee);
+    let assignable: Vec<_> = assignable.iter().filter(|u| u.active && u.role.can_work_on_saisines()).collect();
     let timeline: Vec<TimelineEntry> = timeline.iter().map(TimelineEntry::new).collect();
     let choices = FormChoices::new(&lists, &[], None);
     let (failed_step, step_values, step_errors, refusal) = match failed {
@@ -51,33 +66,33 @@ async fn render(
     };
     Ok(Template::render(
         "saisines/show.html",
-        context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal,
+        context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable,
         no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
     ))
 }
 
 #[get("/saisines/<reference>", rank = 2)]
-pub async fn show(reference: Reference, db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
-    render(&db, reference, layout, &now, None).await
+pub async fn show(user: Reader, reference: Reference, db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
+    render(&db, reference, &user.0, layout, &now, None).await
 }
 
 #[post("/saisines/<reference>/<step>", data = "<form>", rank = 3)]
 async fn act(
+    user: Mediator,
     reference: Reference,
     step: Step,
-    form: Form<StepInput>,
+    form: Protected<StepInput>,
     db: Db,
     layout: Layout,
     now: Now,
-    actor: Actor,
-) -> Result<Either<Flash<Redirect>, (Status, Template)>, PageError> {
-    let input = form.into_inner();
+) -> Result<StepOutcome, PageError> {
+    let input = form.0;
     let outcome = match input.to_action(step, now.today) {
         Ok(action) => {
             let note = input.note_text();
-            let (today, at) = (now.today, now.at);
+            let (today, at, actor) = (now.today, now.at, user.0.actor());
             db.run(move |conn| {
-                operations::step(conn, reference, action.as_ref(), &note, today, &Stamp { actor: &actor.name, at })
+                operations::step(conn, reference, action.as_ref(), &note, today, &Stamp { actor: &actor, at })
             })
             .await
         }
@@ -94,13 +109,38 @@ async fn act(
             } else {
                 Status::UnprocessableEntity
             };
-            let page = render(&db, reference, layout, &now, Some(FailedStep { step, input, error })).await?;
+            let page = render(&db, reference, &user.0, layout, &now, Some(FailedStep { step, input, error })).await?;
             Ok(Either::Right((status, page)))
         }
         Err(other) => Err(other.into()),
     }
 }
 
+#[derive(FromForm)]
+struct AssignForm {
+    assignee: Option<String>,
+}
+
+/// Gives the saisine to a mediator, or takes it back (empty choice).
+#[post("/saisines/<reference>/attribution", data = "<form>")]
+async fn assign(
+    user: Mediator,
+    reference: Reference,
+    form: Protected<AssignForm>,
+    db: Db,
+    now: Now,
+) -> Result<Flash<Redirect>, PageError> {
+    let assignee = form.0.assignee.filter(|a| !a.trim().is_empty());
+    let assignee = match assignee.map(|a| a.trim().parse::<i32>()) {
+        None => None,
+        Some(Ok(id)) => Some(UserId(id)),
+        Some(Err(_)) => return Err(PageError::Refused("choix de médiateur invalide".into())),
+    };
+    let actor = user.0.actor();
+    db.run(move |conn| operations::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })).await?;
+    Ok(Flash::success(Redirect::to(format!("/saisines/{reference}")), "Attribution enregistrée."))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![show, act]
+    routes![show, act, assign]
 }

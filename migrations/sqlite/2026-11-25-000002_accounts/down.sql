@@ -1,0 +1,11 @@
+DROP INDEX saisines_by_assignee;
+ALTER TABLE saisines DROP COLUMN assigned_to;
+ALTER TABLE events DROP COLUMN actor_id;
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
+DROP TABLE audit_log;
+DROP TABLE setup_tokens;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE recovery_codes;
+DROP TABLE users;

@@ -1,0 +1,46 @@
+//! The actions the audit log records, with their French labels.
+
+macro_rules! audit_actions {
+    ($($variant:ident => $code:literal, $label:literal;)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum AuditAction { $($variant),+ }
+
+        impl AuditAction {
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $(AuditAction::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $(AuditAction::$variant => $label),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|a| a.code() == code)
+            }
+        }
+    };
+}
+
+audit_actions! {
+    SignInSucceeded => "connexion_reussie", "Connexion réussie";
+    SignInFailed => "connexion_echouee", "Connexion échouée";
+    SignOut => "deconnexion", "Déconnexion";
+    SecondFactorFailed => "double_facteur_echoue", "Second facteur refusé";
+    PersonalDataViewed => "donnees_personnelles_consultees", "Consultation de données personnelles";
+    SaisineCreated => "saisine_creee", "Saisine créée";
+    SaisineEdited => "saisine_modifiee", "Saisine modifiée";
+    SaisineStep => "saisine_etape", "Étape de saisine";
+    SaisineAssigned => "saisine_attribuee", "Saisine attribuée";
+    FirstAdminCreated => "premier_administrateur", "Premier administrateur créé";
+    AccountCreated => "compte_cree", "Compte créé";
+    AccountChanged => "compte_modifie", "Compte modifié";
+    PasswordReset => "mot_de_passe_reinitialise", "Mot de passe réinitialisé";
+    PasswordChanged => "mot_de_passe_change", "Mot de passe changé";
+    SecondFactorEnabled => "double_facteur_active", "Second facteur activé";
+    RecoveryCodeUsed => "code_secours_utilise", "Code de secours utilisé";
+    TokenCreated => "jeton_cree", "Jeton d'API créé";
+    TokenRevoked => "jeton_revoque", "Jeton d'API révoqué";
+    ReferenceListChanged => "referentiel_modifie", "Référentiel modifié";
+}

@@ -1,0 +1,115 @@
+//! The audit log: who did what, when, from where. Appended to, never changed (the database
+//! refuses updates and deletions with triggers).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::audit_log;
+use super::{DbConn, DbResult};
+use crate::auth::audit::AuditAction;
+use crate::auth::UserId;
+
+/// Who acts, for the audit log and the timeline.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Option<UserId>,
+    pub name: String,
+    pub ip: String,
+}
+
+impl Actor {
+    pub fn system(name: &str) -> Self {
+        Actor { id: None, name: name.to_string(), ip: String::new() }
+    }
+}
+
+pub fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: AuditAction,
+    target: &str,
+    details: &str,
+    at: NaiveDateTime,
+) -> DbResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::at.eq(at),
+            audit_log::actor_id.eq(actor.id.map(|u| u.0)),
+            audit_log::actor.eq(&actor.name),
+            audit_log::action.eq(action.code()),
+            audit_log::target.eq(target),
+            audit_log::ip.eq(&actor.ip),
+            audit_log::details.eq(details),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct AuditEntry {
+    pub id: i32,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i32>,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub ip: String,
+    pub details: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor_id: Option<i32>,
+    pub target: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// Newest first, `limit` entries older than `before` (an entry id): keyset pagination.
+pub fn search(conn: &mut DbConn, filter: &AuditFilter, before: Option<i32>, limit: i64) -> DbResult<Vec<AuditEntry>> {
+    let mut query = audit_log::table.into_boxed();
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_log::action.eq(action));
+    }
+    if let Some(actor) = filter.actor_id {
+        query = query.filter(audit_log::actor_id.eq(actor));
+    }
+    if let Some(target) = &filter.target {
+        query = query.filter(audit_log::target.eq(target));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(audit_log::at.lt(to));
+    }
+    if let Some(before) = before {
+        query = query.filter(audit_log::id.lt(before));
+    }
+    Ok(query
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select((
+            audit_log::id,
+            audit_log::at,
+            audit_log::actor_id,
+            audit_log::actor,
+            audit_log::action,
+            audit_log::target,
+            audit_log::ip,
+            audit_log::details,
+        ))
+        .load(conn)?)
+}
+
+/// Failed sign-ins from one address since a moment: the throttle's measure.
+pub fn failures_from(conn: &mut DbConn, ip: &str, since: NaiveDateTime) -> DbResult<i64> {
+    Ok(audit_log::table
+        .filter(audit_log::ip.eq(ip))
+        .filter(audit_log::action.eq(AuditAction::SignInFailed.code()))
+        .filter(audit_log::at.ge(since))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,116 @@
+//! Administrators maintain the motifs and partners: add, rename, retire (never delete).
+
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Either, FromForm, Route};
+use rocket_dyn_templates::{context, Template};
+
+use super::form::FormErrors;
+use crate::auth::audit::AuditAction;
+use crate::db::reference_lists::{self, ListKind, ReferenceLists};
+use crate::db::{audit, DbError};
+use crate::web::auth::{Admin, Protected};
+use crate::web::context::{Layout, Now};
+use crate::web::error::PageError;
+use crate::web::state::Db;
+
+#[derive(FromForm, Default, serde::Serialize)]
+struct EntryForm {
+    code: Option<String>,
+    label: Option<String>,
+    retired: Option<String>,
+}
+
+async fn page(
+    db: &Db,
+    layout: Layout,
+    failed: Option<&str>,
+    values: EntryForm,
+    errors: FormErrors,
+) -> Result<Template, PageError> {
+    let lists = db.run(ReferenceLists::load).await?;
+    let sections = [("motifs", "Motifs", &lists.motifs), ("partenaires", "Partenaires", &lists.partners)];
+    Ok(Template::render(
+        "admin/lists.html",
+        context! { layout, sections, failed, values, errors, no_values: EntryForm::default(), no_errors: FormErrors::default() },
+    ))
+}
+
+#[get("/admin/referentiels")]
+async fn show(_admin: Admin, db: Db, layout: Layout) -> Result<Template, PageError> {
+    page(&db, layout, None, EntryForm::default(), FormErrors::default()).await
+}
+
+fn kind_of(slug: &str) -> Result<ListKind, PageError> {
+    ListKind::from_slug(slug).ok_or(PageError::NotFound)
+}
+
+#[post("/admin/referentiels/<kind>", data = "<form>")]
+async fn add(
+    admin: Admin,
+    kind: &str,
+    form: Protected<EntryForm>,
+    db: Db,
+    layout: Layout,
+    now: Now,
+) -> Result<Either<Flash<Redirect>, (Status, Template)>, PageError> {
+    let kind = kind_of(kind)?;
+    let values = form.0;
+    let (code, label) =
+        (values.code.clone().unwrap_or_default().trim().to_string(), values.label.clone().unwrap_or_default());
+    let actor = admin.0.actor();
+    let added = db
+        .run(move |conn| {
+            reference_lists::add_entry(conn, kind, &code, &label)?;
+            audit::record(
+                conn,
+                &actor,
+                AuditAction::ReferenceListChanged,
+                &format!("{}/{code}", kind.slug()),
+                &format!("ajout : {label}"),
+                now.at,
+            )
+        })
+        .await;
+    match added {
+        Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/admin/referentiels"), "Entrée ajoutée."))),
+        Err(DbError::Domain(e)) => {
+            let template = page(&db, layout, Some(kind.slug()), values, FormErrors::new(e.field_errors())).await?;
+            Ok(Either::Right((Status::UnprocessableEntity, template)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[post("/admin/referentiels/<kind>/<code>", data = "<form>")]
+async fn update(
+    admin: Admin,
+    kind: &str,
+    code: &str,
+    form: Protected<EntryForm>,
+    db: Db,
+    now: Now,
+) -> Result<Flash<Redirect>, PageError> {
+    let kind = kind_of(kind)?;
+    let label = form.0.label.unwrap_or_default();
+    let retired = form.0.retired.as_deref() == Some("true");
+    let (code, actor) = (code.to_string(), admin.0.actor());
+    db.run(move |conn| {
+        reference_lists::update_entry(conn, kind, &code, &label, retired)?;
+        let what = format!("libellé : {label} ; retiré : {}", if retired { "oui" } else { "non" });
+        audit::record(
+            conn,
+            &actor,
+            AuditAction::ReferenceListChanged,
+            &format!("{}/{code}", kind.slug()),
+            &what,
+            now.at,
+        )
+    })
+    .await?;
+    Ok(Flash::success(Redirect::to("/admin/referentiels"), "Entrée mise à jour."))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![show, add, update]
+}
