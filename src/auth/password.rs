@@ -43,7 +43,7 @@ fn is_common(password: &str) -> bool {
 /// `azertyazerty`, `abcabcabcabc`, `aaaaaaaaaaaa`.
 fn is_repetition(password: &str) -> bool {
     let chars: Vec<char> = password.chars().collect();
-    (1..=chars.len() / 2).any(|n| chars.len() % n == 0 && chars.chunks(n).all(|c| c == &chars[..n]))
+    (1..=chars.len() / 2).any(|n| chars.len().is_multiple_of(n) && chars.chunks(n).all(|c| c == &chars[..n]))
 }
 
 /// Checks a new password against the policy.

@@ -166,7 +166,10 @@ pub fn pending_totp_secret(
     at: NaiveDateTime,
 ) -> DbResult<Vec<u8>> {
     let row = users::row(conn, user)?;
-    if let (Some(sealed), false) = (row.totp_secret.as_deref(), row.totp_enabled) {
+    if row.totp_enabled {
+        return Err(DomainError::refused("already_enabled", "le second facteur est déjà activé sur ce compte").into());
+    }
+    if let Some(sealed) = row.totp_secret.as_deref() {
         if let Ok(secret) = secrets.open(sealed) {
             return Ok(secret);
         }
@@ -209,17 +212,23 @@ pub fn confirm_totp(
     })
 }
 
+/// A password typed twice, with the one it replaces.
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    pub confirmation: &'a str,
+}
+
 /// A user changes their own password; every other session of theirs ends.
 pub fn change_password(
     conn: &mut DbConn,
     user: UserId,
-    current: &str,
-    new: &str,
-    confirmation: &str,
+    change: &PasswordChange,
     keep_session: &str,
     actor: &Actor,
     at: NaiveDateTime,
 ) -> DbResult<()> {
+    let PasswordChange { current, new, confirmation } = *change;
     let row = users::row(conn, user)?;
     if !password::verify(current, &row.password_hash) {
         return Err(DomainError::invalid("current", "wrong_password", "le mot de passe actuel est incorrect").into());
@@ -328,17 +337,18 @@ pub fn update_account(
     })
 }
 
+/// What the set-up page asks for.
+pub struct FirstAdmin<'a> {
+    pub token: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password: &'a str,
+    pub confirmation: &'a str,
+}
+
 /// The first administrator, through the one-time set-up link.
-pub fn create_first_admin(
-    conn: &mut DbConn,
-    token: &str,
-    email: &str,
-    name: &str,
-    password: &str,
-    confirmation: &str,
-    ip: &str,
-    at: NaiveDateTime,
-) -> DbResult<UserId> {
+pub fn create_first_admin(conn: &mut DbConn, form: &FirstAdmin, ip: &str, at: NaiveDateTime) -> DbResult<UserId> {
+    let FirstAdmin { token, email, name, password, confirmation } = *form;
     check_identity(email, name)?;
     let hash = new_password_hash(password, confirmation)?;
     write_transaction(conn, |conn| {

@@ -1,7 +1,9 @@
 //! One integration-test binary: every module shares the build. Each test drives the real
 //! application through `rocket::local` against a fresh SQLite file.
 
+mod access;
 mod api_lifecycle;
+mod auth;
 mod concurrency;
 mod html_pages;
 mod list;

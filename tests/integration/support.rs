@@ -68,6 +68,11 @@ pub fn api_token(dir: &TempDir, user: UserId) -> String {
     token
 }
 
+/// An account's id, by e-mail.
+pub fn user_id(dir: &TempDir, email: &str) -> UserId {
+    UserId(users::row_by_email(&mut connect(dir), email).expect("base").expect("compte").id)
+}
+
 /// The value of the first `csrf_token` field of a page.
 pub fn csrf_of(page: &str) -> String {
     let marker = r#"name="csrf_token" value=""#;
@@ -79,6 +84,12 @@ pub fn csrf_of(page: &str) -> String {
 pub struct Browser {
     pub client: Client,
     csrf: RefCell<Option<String>>,
+}
+
+impl From<Client> for Browser {
+    fn from(client: Client) -> Self {
+        Browser { client, csrf: RefCell::new(None) }
+    }
 }
 
 impl Browser {

@@ -184,7 +184,7 @@ impl<'r> FromRequest<'r> for SignedIn {
     }
 }
 
-async fn with_role<'r>(request: &'r Request<'_>, allowed: fn(Role) -> bool) -> Outcome<CurrentUser, ()> {
+async fn with_role(request: &Request<'_>, allowed: fn(Role) -> bool) -> Outcome<CurrentUser, ()> {
     match resolve(request).await {
         None => Outcome::Error((Status::Unauthorized, ())),
         Some(user) if user.pending != Pending::None => Outcome::Error((Status::Unauthorized, ())),

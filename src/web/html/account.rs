@@ -66,7 +66,10 @@ async fn change_password(
         (form.current.unwrap_or_default(), form.password.unwrap_or_default(), form.confirmation.unwrap_or_default());
     let (id, keep, actor) = (user.0.id, user.0.session_hash().to_string(), user.0.actor());
     let changed = db
-        .run(move |conn| accounts::change_password(conn, id, &current, &new, &confirmation, &keep, &actor, now.at))
+        .run(move |conn| {
+            let change = accounts::PasswordChange { current: &current, new: &new, confirmation: &confirmation };
+            accounts::change_password(conn, id, &change, &keep, &actor, now.at)
+        })
         .await;
     match changed {
         Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/connexion/suite"), "Mot de passe changé."))),
@@ -151,7 +154,7 @@ async fn enrol(
         db.run(move |conn| accounts::confirm_totp(conn, &digest, id, &code, &secrets, &actor, now.at)).await;
     match confirmed {
         Ok(codes) => Ok((Status::Ok, Template::render("account/recovery_codes.html", context! { layout, codes }))),
-        Err(DbError::Domain(e)) => {
+        Err(DbError::Domain(e)) if !e.field_errors().is_empty() => {
             let page = enrolment_page(&user, &db, state, layout, &now, FormErrors::new(e.field_errors())).await?;
             Ok((Status::UnprocessableEntity, page))
         }

@@ -189,7 +189,16 @@ async fn setup_submit(
     let (password, confirmation) = (form.password.unwrap_or_default(), form.confirmation.unwrap_or_default());
     let (t, e, n) = (token.to_string(), email.clone(), name.clone());
     let created = db
-        .run(move |conn| accounts::create_first_admin(conn, &t, &e, &n, &password, &confirmation, &ip.0, now.at))
+        .run(move |conn| {
+            let form = accounts::FirstAdmin {
+                token: &t,
+                email: &e,
+                name: &n,
+                password: &password,
+                confirmation: &confirmation,
+            };
+            accounts::create_first_admin(conn, &form, &ip.0, now.at)
+        })
         .await;
     match created {
         Ok(_) => Ok(Either::Left(Flash::success(

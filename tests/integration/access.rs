@@ -1,0 +1,154 @@
+//! The access matrix: every route of the application × anonymous / lecteur / mediateur /
+//! admin. The routes come from the application itself, so a new route without an entry in
+//! `required_access` fails this test.
+
+use std::collections::BTreeMap;
+
+use mediation::auth::Role;
+use rocket::http::{ContentType, Header, Method, Status};
+use rocket::local::blocking::LocalResponse;
+
+use crate::support::{Browser, SaisineBuilder, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Access {
+    Public,
+    /// Signed in, even with a second factor or a new password still owed.
+    SignedIn,
+    Reader,
+    Mediator,
+    Admin,
+}
+
+fn required_access(method: Method, path: &str) -> Option<Access> {
+    use Access::*;
+    use Method::*;
+    Some(match (method, path) {
+        (Get, "/") | (Get, "/healthz") | (Get, "/static/<path..>") => Public,
+        (Get, "/connexion") | (Post, "/connexion") => Public,
+        (Get, "/installation/<token>") | (Post, "/installation/<token>") => Public,
+        (Get, "/connexion/suite") | (Post, "/deconnexion") => SignedIn,
+        (Get, "/connexion/second-facteur") | (Post, "/connexion/second-facteur") => SignedIn,
+        (Get, "/compte/mot-de-passe") | (Post, "/compte/mot-de-passe") => SignedIn,
+        (Get, "/compte/double-facteur") | (Post, "/compte/double-facteur") => SignedIn,
+        (Get, "/compte") | (Get, "/compte/jetons") | (Post, "/compte/jetons") => Reader,
+        (Post, "/compte/jetons/<token_id>/revocation") => Reader,
+        (Get, "/saisines") | (Get, "/saisines/<reference>") => Reader,
+        (Get, "/saisines/nouvelle") | (Post, "/saisines") => Mediator,
+        (Get, "/saisines/<reference>/modifier") | (Post, "/saisines/<reference>/modifier") => Mediator,
+        (Post, "/saisines/<reference>/<step>") | (Post, "/saisines/<reference>/attribution") => Mediator,
+        (Get, "/admin/comptes") | (Post, "/admin/comptes") => Admin,
+        (Post, "/admin/comptes/<id>") | (Post, "/admin/comptes/<id>/reinitialisation") => Admin,
+        (Get, "/admin/referentiels") | (Post, "/admin/referentiels/<kind>") => Admin,
+        (Post, "/admin/referentiels/<kind>/<code>") | (Get, "/admin/journal") => Admin,
+        (Get, "/api/v1/saisines") | (Get, "/api/v1/saisines/<reference>") => Reader,
+        (Get, "/api/v1/saisines/<reference>/evenements") | (Get, "/api/v1/referentiels") => Reader,
+        (Post, "/api/v1/saisines") | (Patch, "/api/v1/saisines/<reference>") => Mediator,
+        (Post, "/api/v1/saisines/<reference>/<step>") | (Post, "/api/v1/saisines/<reference>/attribution") => Mediator,
+        _ => return None,
+    })
+}
+
+/// A concrete URI for a route pattern.
+fn concrete(path: &str, reference: &str, spare_account: i32) -> String {
+    path.replace("<reference>", reference)
+        .replace("<step>", "notes")
+        .replace("<path..>", "app.css")
+        .replace("<token>", "lien-invalide")
+        .replace("<token_id>", "999")
+        .replace("<id>", &spare_account.to_string())
+        .replace("<kind>", "motifs")
+        .replace("<code>", "indu")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Allowed,
+    SignInRequired,
+    Forbidden,
+}
+
+fn verdict(response: &LocalResponse<'_>) -> Verdict {
+    // Signing out also lands on the sign-in page, with a message: that one was allowed.
+    let signed_out = response.headers().get("Set-Cookie").any(|c| c.starts_with("_flash="));
+    let to_sign_in = response.headers().get_one("Location") == Some("/connexion") && !signed_out;
+    match response.status() {
+        Status::Unauthorized if response.content_type() == Some(ContentType::JSON) => Verdict::SignInRequired,
+        Status::SeeOther if to_sign_in => Verdict::SignInRequired,
+        Status::Forbidden => Verdict::Forbidden,
+        _ => Verdict::Allowed,
+    }
+}
+
+fn expected(access: Access, role: Option<Role>) -> Verdict {
+    let rank = |role: Role| match role {
+        Role::Lecteur => Access::Reader,
+        Role::Mediateur => Access::Mediator,
+        Role::Admin => Access::Admin,
+    };
+    match (access, role) {
+        (Access::Public, _) => Verdict::Allowed,
+        (_, None) => Verdict::SignInRequired,
+        (access, Some(role)) if access <= rank(role) => Verdict::Allowed,
+        _ => Verdict::Forbidden,
+    }
+}
+
+fn request<'c>(browser: &'c Browser, token: Option<&str>, method: Method, uri: &str) -> LocalResponse<'c> {
+    let api = uri.starts_with("/api/");
+    let mut request = browser.client.req(method, uri.to_string());
+    if let Some(token) = token.filter(|_| api) {
+        request.add_header(Header::new("Authorization", format!("Bearer {token}")));
+    }
+    if method == Method::Get {
+        return request.dispatch();
+    }
+    if api {
+        return request.header(ContentType::JSON).body("{}").dispatch();
+    }
+    let body = serde_urlencoded::to_string([("csrf_token", browser.csrf())]).unwrap();
+    request.header(ContentType::Form).body(body).dispatch()
+}
+
+#[test]
+fn every_route_answers_each_role_as_its_access_rule_says() {
+    let app = TestApp::new();
+    let reference = app.create(&SaisineBuilder::default());
+    let spare = crate::support::create_user(&app.dir, "spare@cpam.test", "Compte de réserve", Role::Lecteur);
+    let rocket = mediation::web::build(crate::support::test_figment(&app.dir), app.clock.clone());
+    let mut routes: Vec<(Method, String)> = rocket.routes().map(|r| (r.method, r.uri.path().to_string())).collect();
+    // Signing out last, so that each browser keeps its session through the others.
+    routes.sort_by_key(|(method, path)| (path == "/deconnexion", path.clone(), method.as_str()));
+    routes.dedup();
+    let unlisted: Vec<_> = routes.iter().filter(|(m, p)| required_access(*m, p).is_none()).collect();
+    assert!(unlisted.is_empty(), "routes sans règle d'accès dans ce test : {unlisted:?}");
+
+    let visitors: Vec<(Option<Role>, Browser, Option<String>)> = vec![
+        (None, app.anonymous(), None),
+        (
+            Some(Role::Lecteur),
+            app.browser_as(Role::Lecteur),
+            Some(app.token_as(Role::Lecteur, "lecteur-api@cpam.test")),
+        ),
+        (Some(Role::Mediateur), app.browser_as(Role::Mediateur), Some(app.token.clone())),
+        (Some(Role::Admin), app.browser_as(Role::Admin), Some(app.token_as(Role::Admin, "admin-api@cpam.test"))),
+    ];
+    let mut failures: BTreeMap<String, String> = BTreeMap::new();
+    for (method, path) in &routes {
+        let access = required_access(*method, path).unwrap();
+        let uri = concrete(path, &reference, spare.0);
+        for (role, browser, token) in &visitors {
+            let response = request(browser, token.as_deref(), *method, &uri);
+            let got = verdict(&response);
+            let want = expected(access, *role);
+            if got != want {
+                failures.insert(
+                    format!("{method} {uri} as {role:?}"),
+                    format!("{got:?} ({}), expected {want:?}", response.status()),
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(routes.len() >= 40, "the matrix covers every route ({})", routes.len());
+}
