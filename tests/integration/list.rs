@@ -175,3 +175,24 @@ fn the_list_page_links_to_the_next_page_with_the_same_filters() {
     assert!(!second.contains("rel=\"next\""));
     assert!(second.contains("Première page"));
 }
+
+#[test]
+fn logs_hold_no_personal_data() {
+    crate::support::captured_logs();
+    let app = TestApp::new();
+    let nir = crate::support::nir_with_key("1770699123456");
+    let builder = SaisineBuilder::default()
+        .name("Zébulon Quintessence")
+        .set("nir", json!(nir))
+        .set("email", json!("zebulon.q@exemple.fr"));
+    let reference = app.create(&builder);
+    app.get("/saisines?q=Quintessence");
+    app.get(&format!("/saisines/{reference}"));
+    app.api_get("/api/v1/saisines?q=Quintessence");
+    app.post_json("/api/v1/saisines", &builder.clone().set("nir", json!("1 77 06 99 123 456 00")).json());
+    let logs = crate::support::captured_logs();
+    assert!(logs.contains("path=/saisines") && logs.contains(&reference), "requests are logged");
+    for secret in ["Quintessence", "Zébulon", &nir, &nir[..13], "zebulon.q", "1 77 06 99"] {
+        assert!(!logs.contains(secret), "« {secret} » dans les journaux");
+    }
+}

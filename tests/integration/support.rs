@@ -403,3 +403,36 @@ impl SaisineBuilder {
         Value::Object(self.fields.clone())
     }
 }
+
+/// Everything the application logged in this test binary, captured once for all tests.
+pub fn captured_logs() -> String {
+    use std::io::Write;
+    use std::sync::{Mutex, OnceLock};
+    static BUFFER: OnceLock<&'static Mutex<Vec<u8>>> = OnceLock::new();
+
+    struct Sink(&'static Mutex<Vec<u8>>);
+    impl Write for Sink {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut buffer) = self.0.lock() {
+                buffer.extend_from_slice(data);
+            }
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let buffer = BUFFER.get_or_init(|| {
+        let buffer: &'static Mutex<Vec<u8>> = Box::leak(Box::new(Mutex::new(Vec::new())));
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(mediation::logging::DEFAULT_FILTER))
+            .with_ansi(false)
+            .with_writer(move || Sink(buffer))
+            .finish();
+        // Also bridges the `log` records of Rocket, as the binary does.
+        let _ = tracing_subscriber::util::SubscriberInitExt::try_init(subscriber);
+        buffer
+    });
+    buffer.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+}
