@@ -3,12 +3,11 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sqlite::Sqlite;
 
 use super::models::SaisineRow;
 use super::saisines::with_motifs;
 use super::schema::{saisine_motifs, saisines};
-use super::{DbConn, DbResult};
+use super::{DbBackend, DbConn, DbResult};
 use crate::domain::text::normalize_key;
 use crate::domain::{Channel, Process, Saisine, Status};
 
@@ -65,7 +64,7 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-type Boxed<'a> = saisines::BoxedQuery<'a, Sqlite>;
+type Boxed<'a> = saisines::BoxedQuery<'a, DbBackend>;
 
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")

@@ -15,7 +15,7 @@ pub mod sessions;
 pub mod setup;
 pub mod users;
 
-pub use pool::{DbConn, DbPool};
+pub use pool::{DbBackend, DbConn, DbPool};
 
 use crate::domain::DomainError;
 

@@ -11,6 +11,8 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use super::{DbError, DbResult};
 
 pub type DbConn = SqliteConnection;
+/// The backend boxed queries are built for (becomes the multi-backend with PostgreSQL).
+pub type DbBackend = diesel::sqlite::Sqlite;
 pub type DbPool = Pool<ConnectionManager<DbConn>>;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
