@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod connection;
 pub mod events;
 pub mod list;
 mod models;
@@ -29,6 +30,8 @@ pub enum DbError {
     Connection(#[from] diesel::ConnectionError),
     #[error("migrations : {0}")]
     Migration(String),
+    #[error("configuration de la base : {0}")]
+    Config(String),
     #[error("données enregistrées incohérentes : {0}")]
     Corrupt(String),
     #[error("introuvable")]

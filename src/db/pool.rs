@@ -1,96 +1,78 @@
-//! Connections: the pool, the pragmas every SQLite connection needs, migrations, write transactions.
+//! The pool the server shares, and migrations for each backend.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
-use diesel::{Connection, SqliteConnection};
+use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+pub use super::connection::{establish, ping, write_transaction, DbBackend, DbConn, Target};
 use super::{DbError, DbResult};
 
-pub type DbConn = SqliteConnection;
-/// The backend boxed queries are built for (becomes the multi-backend with PostgreSQL).
-pub type DbBackend = diesel::sqlite::Sqlite;
-pub type DbPool = Pool<ConnectionManager<DbConn>>;
-
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// busy_timeout first: set after WAL, connections opened together at start-up saw "database is locked".
-/// synchronous=FULL: a saisine acknowledged to a user survives a power cut, not only a crash.
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+/// Serialises migrations when several instances start together on one PostgreSQL.
+const MIGRATION_LOCK: i64 = 0x6d65_6469_6174;
 
-#[derive(Debug)]
-struct SqlitePragmas;
+/// Opens connections for the pool, on the backend the URL names.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    target: Target,
+}
 
-impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(SQLITE_PRAGMAS).map_err(diesel::r2d2::Error::QueryError)
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        establish(&self.target).map_err(|e| match e {
+            DbError::Connection(e) => diesel::r2d2::Error::ConnectionError(e),
+            DbError::Query(e) => diesel::r2d2::Error::QueryError(e),
+            other => {
+                diesel::r2d2::Error::QueryError(diesel::result::Error::QueryBuilderError(other.to_string().into()))
+            }
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || R2D2Connection::is_broken(conn)
     }
 }
 
-/// The file a `sqlite://path` URL (or a plain path) names.
-pub fn sqlite_path(url: &str) -> DbResult<PathBuf> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(DbError::Migration("PostgreSQL n'est pas encore pris en charge par ce binaire".into()));
-    }
-    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
-    if path.is_empty() {
-        return Err(DbError::Migration("adresse de base de données vide".into()));
-    }
-    Ok(PathBuf::from(path))
-}
+pub type DbPool = Pool<Manager>;
 
-fn ensure_parent_dir(path: &Path) -> DbResult<()> {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent)
-            .map_err(|e| DbError::Migration(format!("impossible de créer le dossier {} : {e}", parent.display()))),
-        _ => Ok(()),
-    }
-}
-
-/// Opens one connection with the pragmas, for the command line and migrations.
+/// Opens one connection, for the command line and tests.
 pub fn connect(url: &str) -> DbResult<DbConn> {
-    let path = sqlite_path(url)?;
-    ensure_parent_dir(&path)?;
-    let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
-    conn.batch_execute(SQLITE_PRAGMAS)?;
-    Ok(conn)
+    establish(&Target::parse(url)?)
 }
 
 /// Applies the embedded migrations not yet applied; returns how many ran.
 pub fn migrate(url: &str) -> DbResult<usize> {
-    let mut conn = connect(url)?;
-    let applied = conn.run_pending_migrations(SQLITE_MIGRATIONS).map_err(|e| DbError::Migration(e.to_string()))?;
-    Ok(applied.len())
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| DbError::Migration(e.to_string());
+    match connect(url)? {
+        DbConn::Sqlite(mut conn) => Ok(conn.run_pending_migrations(SQLITE_MIGRATIONS).map_err(failed)?.len()),
+        DbConn::Postgresql(mut conn) => {
+            conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            let applied = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()).map_err(failed);
+            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+            applied
+        }
+    }
 }
 
 /// The pool the server shares between requests.
 pub fn build_pool(url: &str, size: u32) -> DbResult<DbPool> {
-    let path = sqlite_path(url)?;
-    ensure_parent_dir(&path)?;
-    let manager = ConnectionManager::<DbConn>::new(path.to_string_lossy());
+    let manager = Manager { target: Target::parse(url)? };
+    // The first connection tells the real error (a wrong password, an unknown database).
+    establish(&manager.target)?;
     Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(30))
-        .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)
-        .map_err(|e| DbError::Migration(format!("ouverture de la base : {e}")))
-}
-
-/// A transaction that writes: on SQLite it takes the write lock at once (BEGIN IMMEDIATE),
-/// so that concurrent writers wait on busy_timeout instead of failing with SQLITE_BUSY.
-pub fn write_transaction<T, F>(conn: &mut DbConn, work: F) -> DbResult<T>
-where
-    F: FnOnce(&mut DbConn) -> DbResult<T>,
-{
-    conn.immediate_transaction(work)
-}
-
-/// Whether the database answers: for /healthz.
-pub fn ping(conn: &mut DbConn) -> DbResult<()> {
-    conn.batch_execute("SELECT 1")?;
-    Ok(())
+        .map_err(|e| DbError::Config(format!("ouverture de la base : {e}")))
 }

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::Connection;
 
 use super::audit::{self, Actor};
 use super::events;
@@ -23,16 +24,31 @@ pub struct Stamp<'a> {
     pub at: NaiveDateTime,
 }
 
-/// Takes the next number of the year's sequence. Runs inside the caller's write transaction,
-/// which holds the write lock: two saisines never get the same number.
-fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
-    let bumped = diesel::update(reference_counters::table.find(year))
+fn bump_counter(conn: &mut DbConn, year: i32) -> DbResult<usize> {
+    Ok(diesel::update(reference_counters::table.find(year))
         .set(reference_counters::last_sequence.eq(reference_counters::last_sequence + 1))
-        .execute(conn)?;
-    if bumped == 0 {
-        diesel::insert_into(reference_counters::table)
-            .values((reference_counters::year.eq(year), reference_counters::last_sequence.eq(1)))
-            .execute(conn)?;
+        .execute(conn)?)
+}
+
+/// Takes the next number of the year's sequence, inside the caller's write transaction. The
+/// counter's row lock (PostgreSQL) or the write lock (SQLite) serialises writers, so two
+/// saisines never get the same number, even from two instances.
+fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
+    if bump_counter(conn, year)? == 0 {
+        // First saisine of the year. Another instance may create the row at the same moment:
+        // the insert runs in a savepoint, and on a conflict the row now exists to bump.
+        let created = conn.transaction(|conn| {
+            diesel::insert_into(reference_counters::table)
+                .values((reference_counters::year.eq(year), reference_counters::last_sequence.eq(1)))
+                .execute(conn)
+        });
+        match created {
+            Ok(_) => {}
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                bump_counter(conn, year)?;
+            }
+            Err(other) => return Err(other.into()),
+        }
     }
     let sequence: i32 = reference_counters::table.find(year).select(reference_counters::last_sequence).first(conn)?;
     Reference::new(year, sequence).map_err(|_| DbError::Corrupt(format!("séquence {year} invalide")))
@@ -40,12 +56,12 @@ fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
 
 fn replace_motifs(conn: &mut DbConn, id: SaisineId, facts: &SaisineFacts) -> DbResult<()> {
     diesel::delete(saisine_motifs::table.filter(saisine_motifs::saisine_id.eq(id.0))).execute(conn)?;
-    let rows: Vec<_> = facts
-        .motifs
-        .iter()
-        .map(|m| (saisine_motifs::saisine_id.eq(id.0), saisine_motifs::motif.eq(m.0.as_str())))
-        .collect();
-    diesel::insert_into(saisine_motifs::table).values(&rows).execute(conn)?;
+    // One row at a time: batch inserts are not portable across the two backends.
+    for motif in &facts.motifs {
+        diesel::insert_into(saisine_motifs::table)
+            .values((saisine_motifs::saisine_id.eq(id.0), saisine_motifs::motif.eq(motif.0.as_str())))
+            .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -111,6 +127,18 @@ pub fn find(conn: &mut DbConn, reference: Reference) -> DbResult<Saisine> {
     with_motifs(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }
 
+/// Locks the saisine's row for the rest of the transaction (PostgreSQL; SQLite's write lock
+/// is already held), so that two moves on it never both pass the domain's checks.
+fn lock(conn: &mut DbConn, reference: Reference) -> DbResult<()> {
+    let locked = diesel::update(saisines::table.filter(saisines::reference.eq(reference.to_string())))
+        .set(saisines::updated_at.eq(saisines::updated_at))
+        .execute(conn)?;
+    if locked == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
 fn touch(conn: &mut DbConn, id: SaisineId, at: NaiveDateTime) -> DbResult<()> {
     diesel::update(saisines::table.find(id.0)).set(saisines::updated_at.eq(at)).execute(conn)?;
     Ok(())
@@ -124,6 +152,7 @@ pub fn update_facts(
     stamp: &Stamp,
 ) -> DbResult<Vec<FieldChange>> {
     write_transaction(conn, |conn| {
+        lock(conn, reference)?;
         let current = find(conn, reference)?;
         check_reception_still_first(&current.lifecycle, facts)?;
         let changes = diff(&current.facts, facts);
@@ -174,6 +203,7 @@ pub fn apply(
     stamp: &Stamp,
 ) -> DbResult<Saisine> {
     write_transaction(conn, |conn| {
+        lock(conn, reference)?;
         let current = find(conn, reference)?;
         let next = current.lifecycle.apply(action, today)?;
         diesel::update(saisines::table.find(current.id.0)).set(LifecycleColumns::from(&next)).execute(conn)?;
@@ -212,6 +242,7 @@ pub fn assign(
     stamp: &Stamp,
 ) -> DbResult<()> {
     write_transaction(conn, |conn| {
+        lock(conn, reference)?;
         let current = find(conn, reference)?;
         let new = assignee.map(|(id, _)| id);
         if current.assigned_to == new {

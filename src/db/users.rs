@@ -209,9 +209,11 @@ pub fn claim_totp_step(conn: &mut DbConn, id: UserId, step: i64) -> DbResult<boo
 
 pub fn replace_recovery_codes(conn: &mut DbConn, id: UserId, digests: &[String]) -> DbResult<()> {
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(id.0))).execute(conn)?;
-    let rows: Vec<_> =
-        digests.iter().map(|d| (recovery_codes::user_id.eq(id.0), recovery_codes::code_hash.eq(d.as_str()))).collect();
-    diesel::insert_into(recovery_codes::table).values(&rows).execute(conn)?;
+    for digest in digests {
+        diesel::insert_into(recovery_codes::table)
+            .values((recovery_codes::user_id.eq(id.0), recovery_codes::code_hash.eq(digest.as_str())))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

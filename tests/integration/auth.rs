@@ -396,15 +396,7 @@ fn no_password_token_or_totp_seed_is_stored_in_clear() {
     create_user(&app.dir, "admin@cpam.test", "Alice Admin", Role::Admin);
     assert_eq!(admin_browser.sign_in("admin@cpam.test", PASSWORD), Status::SeeOther);
     let (secret, codes) = enrol_second_factor(&admin_browser, &app.clock);
-    // Make sure everything is in the main file, not only in the WAL.
-    {
-        use diesel::connection::SimpleConnection;
-        crate::support::connect(&app.dir).batch_execute("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
-    }
-    let mut bytes = std::fs::read(app.dir.path().join("test.sqlite")).unwrap();
-    if let Ok(wal) = std::fs::read(app.dir.path().join("test.sqlite-wal")) {
-        bytes.extend(wal);
-    }
+    let bytes = crate::support::database_bytes(&app.dir);
     let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     assert!(contains(b"$argon2id$"), "passwords are stored as argon2id hashes");
     assert!(!contains(PASSWORD.as_bytes()));
@@ -418,7 +410,7 @@ fn no_password_token_or_totp_seed_is_stored_in_clear() {
 
 #[test]
 fn the_first_administrator_is_created_through_the_one_time_link() {
-    let dir = tempfile::TempDir::new().unwrap();
+    let dir = crate::support::TestDir::new();
     let clock =
         std::sync::Arc::new(mediation::domain::clock::ManualClock::new(crate::support::noon(crate::support::TODAY)));
     let token = mediation::db::accounts::setup_link_token(

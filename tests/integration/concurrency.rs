@@ -14,7 +14,7 @@ use crate::support::{api_token, create_user, noon, test_figment, SaisineBuilder,
 
 #[rocket::async_test]
 async fn two_hundred_concurrent_creations_get_two_hundred_distinct_references() {
-    let dir = tempfile::TempDir::new().unwrap();
+    let dir = crate::support::TestDir::new();
     let user = create_user(&dir, "marie@cpam.test", "Marie", Role::Mediateur);
     let bearer = format!("Bearer {}", api_token(&dir, user));
     let rocket = mediation::web::build(test_figment(&dir), Arc::new(FixedClock(noon(TODAY))));

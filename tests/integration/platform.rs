@@ -44,7 +44,7 @@ fn the_stylesheet_is_served_by_the_application() {
 
 #[test]
 fn a_restart_keeps_every_saved_saisine() {
-    let dir = tempfile::TempDir::new().unwrap();
+    let dir = crate::support::TestDir::new();
     let user = create_user(&dir, "marie@cpam.test", "Marie", mediation::auth::Role::Mediateur);
     let bearer = Header::new("Authorization", format!("Bearer {}", api_token(&dir, user)));
     let start =

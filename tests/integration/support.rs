@@ -27,12 +27,76 @@ pub fn noon(date: &str) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(10, 0, 0).expect("heure"))
 }
 
-pub fn database_url(dir: &TempDir) -> String {
-    format!("sqlite://{}", dir.path().join("test.sqlite").display())
+/// Set to a PostgreSQL server's URL, the suite runs there, each test in a database of its own.
+pub const POSTGRES_ENV: &str = "MEDIATION_TEST_DATABASE_URL";
+
+/// A test's folder and database: a SQLite file in the folder, or a PostgreSQL database of its
+/// own (dropped at the end) when `MEDIATION_TEST_DATABASE_URL` is set.
+pub struct TestDir {
+    dir: TempDir,
+    pub url: String,
+    postgres: Option<(String, String)>,
 }
 
-/// The figment of a test: its own data directory and database file.
-pub fn test_figment(dir: &TempDir) -> rocket::figment::Figment {
+impl std::ops::Deref for TestDir {
+    type Target = TempDir;
+    fn deref(&self) -> &TempDir {
+        &self.dir
+    }
+}
+
+impl TestDir {
+    pub fn new() -> Self {
+        let dir = TempDir::new().expect("dossier temporaire");
+        match std::env::var(POSTGRES_ENV).ok().filter(|u| !u.trim().is_empty()) {
+            None => {
+                let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+                TestDir { dir, url, postgres: None }
+            }
+            Some(server) => {
+                let name = format!(
+                    "mediation_test_{}_{}",
+                    std::process::id(),
+                    tokens::new_token().to_lowercase().replace(['-', '_'], "")[..12].to_string()
+                );
+                admin_sql(&server, &format!("CREATE DATABASE \"{name}\""));
+                let (base, query) = server
+                    .split_once('?')
+                    .map(|(b, q)| (b, format!("?{q}")))
+                    .unwrap_or((server.as_str(), String::new()));
+                let url =
+                    format!("{}/{name}{query}", &base[..base.rfind('/').expect("URL PostgreSQL avec un nom de base")]);
+                TestDir { dir, url, postgres: Some((server, name)) }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.postgres {
+            admin_sql(server, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        }
+    }
+}
+
+fn admin_sql(server: &str, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let mut conn = diesel::PgConnection::establish(server).expect("serveur PostgreSQL des tests");
+    conn.batch_execute(sql).expect(sql);
+}
+
+pub fn database_url(dir: &TestDir) -> String {
+    dir.url.clone()
+}
+
+/// The figment of a test: its own data directory and database.
+pub fn test_figment(dir: &TestDir) -> rocket::figment::Figment {
     mediation::config::figment()
         .merge(("data_dir", dir.path().to_path_buf()))
         .merge(("database_url", database_url(dir)))
@@ -40,14 +104,14 @@ pub fn test_figment(dir: &TempDir) -> rocket::figment::Figment {
 }
 
 /// A direct connection to a test's database, migrated.
-pub fn connect(dir: &TempDir) -> DbConn {
+pub fn connect(dir: &TestDir) -> DbConn {
     let url = database_url(dir);
     pool::migrate(&url).expect("migrations");
     pool::connect(&url).expect("connexion")
 }
 
 /// Creates an account straight in the database.
-pub fn create_user(dir: &TempDir, email: &str, name: &str, role: Role) -> UserId {
+pub fn create_user(dir: &TestDir, email: &str, name: &str, role: Role) -> UserId {
     let hash = password::hash(PASSWORD).expect("empreinte");
     let account = NewAccount {
         email,
@@ -61,7 +125,7 @@ pub fn create_user(dir: &TempDir, email: &str, name: &str, role: Role) -> UserId
 }
 
 /// A personal API token for an account.
-pub fn api_token(dir: &TempDir, user: UserId) -> String {
+pub fn api_token(dir: &TestDir, user: UserId) -> String {
     let token = tokens::new_token();
     api_tokens::create(&mut connect(dir), user, "tests", &tokens::digest(&token), Utc::now().naive_utc())
         .expect("jeton");
@@ -69,7 +133,7 @@ pub fn api_token(dir: &TempDir, user: UserId) -> String {
 }
 
 /// An account's id, by e-mail.
-pub fn user_id(dir: &TempDir, email: &str) -> UserId {
+pub fn user_id(dir: &TestDir, email: &str) -> UserId {
     UserId(users::row_by_email(&mut connect(dir), email).expect("base").expect("compte").id)
 }
 
@@ -142,7 +206,7 @@ impl Browser {
 }
 
 pub struct TestApp {
-    pub dir: TempDir,
+    pub dir: TestDir,
     pub clock: Arc<ManualClock>,
     /// Signed in as the mediator.
     pub browser: Browser,
@@ -166,7 +230,7 @@ impl TestApp {
         date: &str,
         configure: impl FnOnce(rocket::figment::Figment) -> rocket::figment::Figment,
     ) -> Self {
-        let dir = TempDir::new().expect("dossier temporaire");
+        let dir = TestDir::new();
         let clock = Arc::new(ManualClock::new(noon(date)));
         let figment = configure(test_figment(&dir));
         let mediator = create_user(&dir, MEDIATOR_EMAIL, MEDIATOR_NAME, Role::Mediateur);
@@ -402,6 +466,22 @@ impl SaisineBuilder {
     pub fn json(&self) -> Value {
         Value::Object(self.fields.clone())
     }
+}
+
+/// Everything the database holds, as bytes to search: the SQLite files, or a PostgreSQL dump.
+pub fn database_bytes(dir: &TestDir) -> Vec<u8> {
+    use diesel::connection::SimpleConnection;
+    if dir.is_postgres() {
+        let dump = std::process::Command::new("pg_dump").args(["--data-only", &dir.url]).output().expect("pg_dump");
+        assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+        return dump.stdout;
+    }
+    connect(dir).batch_execute("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+    let mut bytes = std::fs::read(dir.path().join("test.sqlite")).expect("fichier SQLite");
+    if let Ok(wal) = std::fs::read(dir.path().join("test.sqlite-wal")) {
+        bytes.extend(wal);
+    }
+    bytes
 }
 
 /// Everything the application logged in this test binary, captured once for all tests.

@@ -1,0 +1,13 @@
+DROP INDEX saisines_by_assignee;
+ALTER TABLE saisines DROP COLUMN assigned_to;
+ALTER TABLE events DROP COLUMN actor_id;
+DROP TRIGGER audit_log_no_truncate ON audit_log;
+DROP TRIGGER audit_log_no_delete ON audit_log;
+DROP TRIGGER audit_log_no_update ON audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE audit_log;
+DROP TABLE setup_tokens;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE recovery_codes;
+DROP TABLE users;

@@ -1,0 +1,127 @@
+//! One connection type for both backends: the URL's scheme picks PostgreSQL or SQLite, and
+//! the few backend-specific statements live here and in `pool.rs`.
+
+use std::path::{Path, PathBuf};
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use super::{DbError, DbResult};
+
+/// A connection to either backend; queries written in Diesel's DSL run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The backend boxed queries are built for.
+pub type DbBackend = MultiBackend;
+
+/// Where the data lives, read from the database URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl Target {
+    /// `postgres://…` or `postgresql://…`; `sqlite://path`, `sqlite:path` or a plain path.
+    /// Any other scheme is refused rather than taken for a file name.
+    pub fn parse(url: &str) -> DbResult<Target> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Target::Postgres(url.to_string()));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.is_empty() {
+            return Err(DbError::Config("adresse de base de données vide".into()));
+        }
+        if let Some((scheme, _)) = path.split_once("://") {
+            return Err(DbError::Config(format!(
+                "type de base inconnu « {scheme} » : postgres:// ou sqlite:// attendu"
+            )));
+        }
+        Ok(Target::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Target::Postgres(_))
+    }
+}
+
+/// busy_timeout first: set after WAL, connections opened together at start-up saw "database is
+/// locked". synchronous=FULL: a saisine acknowledged to a user survives a power cut.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+fn ensure_parent_dir(path: &Path) -> DbResult<()> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent)
+            .map_err(|e| DbError::Config(format!("impossible de créer le dossier {} : {e}", parent.display()))),
+        _ => Ok(()),
+    }
+}
+
+/// Opens one connection, with the pragmas SQLite needs; the real error is kept.
+pub fn establish(target: &Target) -> DbResult<DbConn> {
+    match target {
+        Target::Postgres(url) => Ok(DbConn::Postgresql(PgConnection::establish(url)?)),
+        Target::Sqlite(path) => {
+            ensure_parent_dir(path)?;
+            let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+            conn.batch_execute(SQLITE_PRAGMAS)?;
+            Ok(DbConn::Sqlite(conn))
+        }
+    }
+}
+
+/// A transaction that writes. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
+/// that concurrent writers wait on busy_timeout instead of failing with SQLITE_BUSY; on
+/// PostgreSQL row locks and constraints do that work. Nested calls become savepoints.
+pub fn write_transaction<T, F>(conn: &mut DbConn, work: F) -> DbResult<T>
+where
+    F: FnOnce(&mut DbConn) -> DbResult<T>,
+{
+    let DbConn::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    let depth = AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?;
+    if depth.is_some() {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+                tracing::error!(error = %rollback, "échec de l'annulation d'une transaction");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Whether the database answers: for /healthz.
+pub fn ping(conn: &mut DbConn) -> DbResult<()> {
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_picks_the_backend() {
+        assert!(Target::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(Target::parse("postgresql://u@h/db").unwrap().is_postgres());
+        assert_eq!(Target::parse("sqlite://data/m.sqlite").unwrap(), Target::Sqlite("data/m.sqlite".into()));
+        assert_eq!(Target::parse("data/m.sqlite").unwrap(), Target::Sqlite("data/m.sqlite".into()));
+        assert!(Target::parse("mysql://u@h/db").is_err());
+        assert!(Target::parse("").is_err());
+    }
+}
