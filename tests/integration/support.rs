@@ -57,7 +57,7 @@ impl TestDir {
                 let name = format!(
                     "mediation_test_{}_{}",
                     std::process::id(),
-                    tokens::new_token().to_lowercase().replace(['-', '_'], "")[..12].to_string()
+                    &tokens::new_token().to_lowercase().replace(['-', '_'], "")[..12]
                 );
                 admin_sql(&server, &format!("CREATE DATABASE \"{name}\""));
                 let (base, query) = server
