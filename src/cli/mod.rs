@@ -1,5 +1,7 @@
-//! The command line: `mediation serve` (default), `mediation migrate`, `mediation user add`.
+//! The command line: `mediation serve` (default), `mediation migrate`, `mediation user add`,
+//! `mediation copy-data`, `mediation backup`.
 
+mod data;
 mod user;
 
 use std::process::ExitCode;
@@ -25,6 +27,10 @@ enum Command {
     /// Gère les comptes.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Copie toute une base vers une base vide (SQLite ⇄ PostgreSQL), puis vérifie les comptes.
+    CopyData(data::CopyArgs),
+    /// Sauvegarde cohérente d'une base SQLite, même pendant que le serveur tourne.
+    Backup(data::BackupArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -33,6 +39,8 @@ pub fn run() -> ExitCode {
         Command::Serve => serve(),
         Command::Migrate => migrate(),
         Command::User(command) => user::run(command),
+        Command::CopyData(args) => data::copy_data(args),
+        Command::Backup(args) => data::backup(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

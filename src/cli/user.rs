@@ -64,7 +64,7 @@ fn add(args: AddArgs) -> Result<(), String> {
     let config = AppConfig::from_figment(&config::figment()).map_err(|e| e.to_string())?;
     db::pool::migrate(&config.database_url()).map_err(|e| e.to_string())?;
     let mut conn = db::pool::connect(&config.database_url()).map_err(|e| e.to_string())?;
-    let at = chrono::Utc::now().naive_utc();
+    let at = crate::domain::clock::Clock::now(&crate::domain::clock::SystemClock).naive_utc();
     let account = NewAccount {
         email: &args.email,
         display_name: &name,

@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod api_lifecycle;
 mod auth;
+mod backends;
 mod concurrency;
 mod html_pages;
 mod list;

@@ -47,28 +47,34 @@ impl std::ops::Deref for TestDir {
 
 impl TestDir {
     pub fn new() -> Self {
-        let dir = TempDir::new().expect("dossier temporaire");
         match std::env::var(POSTGRES_ENV).ok().filter(|u| !u.trim().is_empty()) {
-            None => {
-                let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
-                TestDir { dir, url, postgres: None }
-            }
-            Some(server) => {
-                let name = format!(
-                    "mediation_test_{}_{}",
-                    std::process::id(),
-                    &tokens::new_token().to_lowercase().replace(['-', '_'], "")[..12]
-                );
-                admin_sql(&server, &format!("CREATE DATABASE \"{name}\""));
-                let (base, query) = server
-                    .split_once('?')
-                    .map(|(b, q)| (b, format!("?{q}")))
-                    .unwrap_or((server.as_str(), String::new()));
-                let url =
-                    format!("{}/{name}{query}", &base[..base.rfind('/').expect("URL PostgreSQL avec un nom de base")]);
-                TestDir { dir, url, postgres: Some((server, name)) }
-            }
+            None => Self::sqlite(),
+            Some(server) => Self::on_postgres(server),
         }
+    }
+
+    fn on_postgres(server: String) -> Self {
+        let dir = TempDir::new().expect("dossier temporaire");
+        let unique = tokens::new_token().to_lowercase().replace(['-', '_'], "");
+        let name = format!("mediation_test_{}_{}", std::process::id(), &unique[..12]);
+        admin_sql(&server, &format!("CREATE DATABASE \"{name}\""));
+        let (base, query) =
+            server.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((server.as_str(), String::new()));
+        let url = format!("{}/{name}{query}", &base[..base.rfind('/').expect("URL PostgreSQL avec un nom de base")]);
+        TestDir { dir, url, postgres: Some((server, name)) }
+    }
+
+    /// A SQLite test database, whatever the environment says.
+    pub fn sqlite() -> Self {
+        let dir = TempDir::new().expect("dossier temporaire");
+        let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+        TestDir { dir, url, postgres: None }
+    }
+
+    /// A PostgreSQL test database on the server `MEDIATION_TEST_DATABASE_URL` names.
+    pub fn postgres() -> Self {
+        let server = std::env::var(POSTGRES_ENV).expect("MEDIATION_TEST_DATABASE_URL : un serveur PostgreSQL");
+        Self::on_postgres(server)
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -121,13 +127,13 @@ pub fn create_user(dir: &TestDir, email: &str, name: &str, role: Role) -> UserId
         must_change_password: false,
         password_expires_at: None,
     };
-    users::create(&mut connect(dir), &account, Utc::now().naive_utc()).expect("compte")
+    users::create(&mut connect(dir), &account, noon(TODAY).naive_utc()).expect("compte")
 }
 
 /// A personal API token for an account.
 pub fn api_token(dir: &TestDir, user: UserId) -> String {
     let token = tokens::new_token();
-    api_tokens::create(&mut connect(dir), user, "tests", &tokens::digest(&token), Utc::now().naive_utc())
+    api_tokens::create(&mut connect(dir), user, "tests", &tokens::digest(&token), noon(TODAY).naive_utc())
         .expect("jeton");
     token
 }
@@ -230,7 +236,15 @@ impl TestApp {
         date: &str,
         configure: impl FnOnce(rocket::figment::Figment) -> rocket::figment::Figment,
     ) -> Self {
-        let dir = TestDir::new();
+        Self::in_dir(TestDir::new(), date, configure)
+    }
+
+    /// An application on a given test database.
+    pub fn in_dir(
+        dir: TestDir,
+        date: &str,
+        configure: impl FnOnce(rocket::figment::Figment) -> rocket::figment::Figment,
+    ) -> Self {
         let clock = Arc::new(ManualClock::new(noon(date)));
         let figment = configure(test_figment(&dir));
         let mediator = create_user(&dir, MEDIATOR_EMAIL, MEDIATOR_NAME, Role::Mediateur);

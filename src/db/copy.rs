@@ -1,0 +1,291 @@
+//! Moving a whole database from one backend to the other (`mediation copy-data`): table by
+//! table, in batches, into an empty target, then the row counts are compared.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::schema::*;
+use super::{DbConn, DbError, DbResult};
+
+const BATCH: i64 = 500;
+
+/// Every table, parents before children: the order rows are copied in.
+pub const TABLES: &[&str] = &[
+    "motifs",
+    "partners",
+    "reference_counters",
+    "users",
+    "saisines",
+    "saisine_motifs",
+    "events",
+    "recovery_codes",
+    "sessions",
+    "api_tokens",
+    "setup_tokens",
+    "audit_log",
+];
+
+/// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
+const SERIAL_TABLES: &[&str] = &["saisines", "events", "users", "recovery_codes", "api_tokens", "audit_log"];
+
+/// Rows of each table, in `TABLES` order.
+pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
+    macro_rules! count {
+        ($($table:ident),+) => {
+            vec![$((stringify!($table), $table::table.count().get_result::<i64>(conn)?)),+]
+        };
+    }
+    Ok(count!(
+        motifs,
+        partners,
+        reference_counters,
+        users,
+        saisines,
+        saisine_motifs,
+        events,
+        recovery_codes,
+        sessions,
+        api_tokens,
+        setup_tokens,
+        audit_log
+    ))
+}
+
+/// A target is empty when it holds nothing but the reference lists its migrations seeded.
+pub fn check_empty(conn: &mut DbConn) -> DbResult<()> {
+    let filled: Vec<String> = row_counts(conn)?
+        .into_iter()
+        .filter(|(table, count)| *count > 0 && !matches!(*table, "motifs" | "partners"))
+        .map(|(table, count)| format!("{table} ({count})"))
+        .collect();
+    if filled.is_empty() {
+        Ok(())
+    } else {
+        Err(DbError::Config(format!("la base cible n'est pas vide : {}", filled.join(", "))))
+    }
+}
+
+/// Inserts a batch on the concrete connection, where multi-row inserts are available.
+macro_rules! insert_batch {
+    ($target:expr, $table:ident, $rows:expr) => {
+        match $target {
+            DbConn::Sqlite(c) => diesel::insert_into($table::table).values(&$rows).execute(c)?,
+            DbConn::Postgresql(c) => diesel::insert_into($table::table).values(&$rows).execute(c)?,
+        }
+    };
+}
+
+/// Copies a table keyed by an integer column, in batches of ascending keys.
+macro_rules! copy_by_key {
+    ($source:expr, $target:expr, $progress:expr, $table:ident, $key:ident, ($($col:ident: $ty:ty),+)) => {{
+        let mut last: Option<i32> = None;
+        loop {
+            let mut query = $table::table.select(($($table::$col),+)).order($table::$key.asc()).limit(BATCH).into_boxed();
+            if let Some(last) = last {
+                query = query.filter($table::$key.gt(last));
+            }
+            let rows: Vec<($($ty),+)> = query.load($source)?;
+            if rows.is_empty() {
+                break;
+            }
+            let count = rows.len() as u64;
+            let values: Vec<_> = rows.into_iter().map(|($($col),+)| { last = Some($key); ($($table::$col.eq($col)),+) }).collect();
+            insert_batch!($target, $table, values);
+            $progress(count);
+        }
+    }};
+}
+
+/// Copies a small table whole.
+macro_rules! copy_whole {
+    ($source:expr, $target:expr, $progress:expr, $table:ident, ($($col:ident: $ty:ty),+)) => {{
+        let rows: Vec<($($ty),+)> = $table::table.select(($($table::$col),+)).load($source)?;
+        let count = rows.len() as u64;
+        for chunk in rows.chunks(BATCH as usize) {
+            let values: Vec<_> = chunk.iter().cloned().map(|($($col),+)| ($($table::$col.eq($col)),+)).collect();
+            insert_batch!($target, $table, values);
+        }
+        $progress(count);
+    }};
+}
+
+/// Copies every row of `source` into `target` (already migrated and checked empty).
+/// `progress` is told how many rows each batch moved.
+pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
+    // The target's seeded lists give way to the source's, administrators' additions included.
+    diesel::delete(motifs::table).execute(target)?;
+    diesel::delete(partners::table).execute(target)?;
+    copy_whole!(source, target, progress, motifs, (code: String, label: String, position: i32, retired: bool));
+    copy_whole!(source, target, progress, partners, (code: String, label: String, position: i32, retired: bool));
+    copy_whole!(source, target, progress, reference_counters, (year: i32, last_sequence: i32));
+    copy_by_key!(source, target, progress, users, id, (
+        id: i32, email: String, display_name: String, role: String, active: bool, password_hash: String,
+        must_change_password: bool, password_expires_at: Option<NaiveDateTime>, failed_attempts: i32,
+        lock_count: i32, locked_until: Option<NaiveDateTime>, totp_secret: Option<String>, totp_enabled: bool,
+        totp_last_step: i64, created_at: NaiveDateTime, updated_at: NaiveDateTime
+    ));
+    copy_saisines(source, target, progress)?;
+    copy_saisine_motifs(source, target, progress)?;
+    copy_by_key!(source, target, progress, events, id, (
+        id: i32, saisine_id: i32, kind: String, occurred_at: NaiveDateTime, actor: String, details: String,
+        actor_id: Option<i32>
+    ));
+    copy_by_key!(source, target, progress, recovery_codes, id, (
+        id: i32, user_id: i32, code_hash: String, used_at: Option<NaiveDateTime>
+    ));
+    copy_whole!(source, target, progress, sessions, (
+        token_hash: String, user_id: i32, csrf_token: String, second_factor_done: bool, created_at: NaiveDateTime,
+        last_seen_at: NaiveDateTime, ended_at: Option<NaiveDateTime>
+    ));
+    copy_by_key!(source, target, progress, api_tokens, id, (
+        id: i32, user_id: i32, name: String, token_hash: String, created_at: NaiveDateTime,
+        last_used_at: Option<NaiveDateTime>, revoked_at: Option<NaiveDateTime>
+    ));
+    copy_whole!(source, target, progress, setup_tokens, (
+        token_hash: String, created_at: NaiveDateTime, used_at: Option<NaiveDateTime>
+    ));
+    copy_by_key!(source, target, progress, audit_log, id, (
+        id: i32, at: NaiveDateTime, actor_id: Option<i32>, actor: String, action: String, target: String,
+        ip: String, details: String
+    ));
+    reset_sequences(target)
+}
+
+/// Saisines have more columns than a tuple can carry: two halves, joined on the id.
+fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
+    use super::models::SaisineRow;
+    let mut last = 0;
+    loop {
+        let rows: Vec<SaisineRow> = saisines::table
+            .filter(saisines::id.gt(last))
+            .order(saisines::id.asc())
+            .limit(BATCH)
+            .select(SaisineRow::as_select())
+            .load(source)?;
+        let Some(tail) = rows.last() else { break };
+        last = tail.id;
+        let count = rows.len() as u64;
+        let values: Vec<_> = rows.into_iter().map(saisine_values).collect();
+        insert_batch!(target, saisines, values);
+        progress(count);
+    }
+    Ok(())
+}
+
+type SaisineHead = (
+    diesel::dsl::Eq<saisines::id, i32>,
+    diesel::dsl::Eq<saisines::reference, String>,
+    diesel::dsl::Eq<saisines::received_on, NaiveDate>,
+    diesel::dsl::Eq<saisines::channel, String>,
+    diesel::dsl::Eq<saisines::requester_type, String>,
+    diesel::dsl::Eq<saisines::requester_name, Option<String>>,
+    diesel::dsl::Eq<saisines::name_key, String>,
+    diesel::dsl::Eq<saisines::nir, Option<String>>,
+    diesel::dsl::Eq<saisines::email, Option<String>>,
+    diesel::dsl::Eq<saisines::phone, Option<String>>,
+    diesel::dsl::Eq<saisines::address, Option<String>>,
+    diesel::dsl::Eq<saisines::partner, Option<String>>,
+);
+
+type SaisineTail = (
+    diesel::dsl::Eq<saisines::process, String>,
+    diesel::dsl::Eq<saisines::summary, Option<String>>,
+    diesel::dsl::Eq<saisines::status, String>,
+    diesel::dsl::Eq<saisines::taken_on, Option<NaiveDate>>,
+    diesel::dsl::Eq<saisines::waiting_since, Option<NaiveDate>>,
+    diesel::dsl::Eq<saisines::documents_due_on, Option<NaiveDate>>,
+    diesel::dsl::Eq<saisines::days_waiting, i32>,
+    diesel::dsl::Eq<saisines::outcome, Option<String>>,
+    diesel::dsl::Eq<saisines::closed_on, Option<NaiveDate>>,
+    diesel::dsl::Eq<saisines::created_at, NaiveDateTime>,
+    diesel::dsl::Eq<saisines::updated_at, NaiveDateTime>,
+    diesel::dsl::Eq<saisines::assigned_to, Option<i32>>,
+);
+
+fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail) {
+    use saisines as s;
+    (
+        (
+            s::id.eq(r.id),
+            s::reference.eq(r.reference),
+            s::received_on.eq(r.received_on),
+            s::channel.eq(r.channel),
+            s::requester_type.eq(r.requester_type),
+            s::requester_name.eq(r.requester_name),
+            s::name_key.eq(r.name_key),
+            s::nir.eq(r.nir),
+            s::email.eq(r.email),
+            s::phone.eq(r.phone),
+            s::address.eq(r.address),
+            s::partner.eq(r.partner),
+        ),
+        (
+            s::process.eq(r.process),
+            s::summary.eq(r.summary),
+            s::status.eq(r.status),
+            s::taken_on.eq(r.taken_on),
+            s::waiting_since.eq(r.waiting_since),
+            s::documents_due_on.eq(r.documents_due_on),
+            s::days_waiting.eq(r.days_waiting),
+            s::outcome.eq(r.outcome),
+            s::closed_on.eq(r.closed_on),
+            s::created_at.eq(r.created_at),
+            s::updated_at.eq(r.updated_at),
+            s::assigned_to.eq(r.assigned_to),
+        ),
+    )
+}
+
+/// Motif tags, by windows of saisine ids.
+fn copy_saisine_motifs(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
+    let highest: Option<i32> =
+        saisine_motifs::table.select(diesel::dsl::max(saisine_motifs::saisine_id)).first(source)?;
+    let Some(highest) = highest else { return Ok(()) };
+    let mut low = 0;
+    while low < highest {
+        let high = low + BATCH as i32;
+        let rows: Vec<(i32, String)> = saisine_motifs::table
+            .filter(saisine_motifs::saisine_id.gt(low).and(saisine_motifs::saisine_id.le(high)))
+            .select((saisine_motifs::saisine_id, saisine_motifs::motif))
+            .load(source)?;
+        let count = rows.len() as u64;
+        let values: Vec<_> = rows
+            .into_iter()
+            .map(|(id, motif)| (saisine_motifs::saisine_id.eq(id), saisine_motifs::motif.eq(motif)))
+            .collect();
+        if !values.is_empty() {
+            insert_batch!(target, saisine_motifs, values);
+        }
+        progress(count);
+        low = high;
+    }
+    Ok(())
+}
+
+/// PostgreSQL's sequences start after the highest copied id; SQLite keeps track by itself.
+fn reset_sequences(target: &mut DbConn) -> DbResult<()> {
+    if let DbConn::Postgresql(conn) = target {
+        for table in SERIAL_TABLES {
+            conn.batch_execute(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// A consistent copy of a live SQLite database (`VACUUM INTO`), never a file copy.
+pub fn backup_sqlite(conn: &mut DbConn, file: &std::path::Path) -> DbResult<()> {
+    let DbConn::Sqlite(conn) = conn else {
+        return Err(DbError::Config(
+            "la sauvegarde intégrée ne concerne que SQLite : pour PostgreSQL, utilisez pg_dump (voir le README)".into(),
+        ));
+    };
+    if file.exists() {
+        return Err(DbError::Config(format!("{} existe déjà : choisissez un nouveau fichier", file.display())));
+    }
+    let path = file.to_string_lossy().replace('\'', "''");
+    conn.batch_execute(&format!("VACUUM INTO '{path}'"))?;
+    Ok(())
+}
