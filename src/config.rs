@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use rocket::figment::providers::{Env, Serialized};
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::Figment;
+use rocket::figment::Profile;
 use serde::{Deserialize, Serialize};
 
 /// The mediation's own details, printed on forms and documents.
@@ -40,6 +41,11 @@ pub struct AppConfig {
     pub mediation: MediationInfo,
     /// Behind a reverse proxy that terminates TLS: mark cookies Secure and send HSTS.
     pub secure_cookies: bool,
+    /// The partner form: submissions per client address and hour, and the form token's
+    /// shortest and longest age.
+    pub partner_form_per_hour: i64,
+    pub partner_form_min_seconds: i64,
+    pub partner_form_max_minutes: i64,
     /// The address the set-up link is printed with (e.g. `https://mediation.cpam.fr`).
     pub public_url: Option<String>,
 }
@@ -54,6 +60,9 @@ impl Default for AppConfig {
             mediation: MediationInfo::default(),
             secure_cookies: false,
             public_url: None,
+            partner_form_per_hour: 10,
+            partner_form_min_seconds: 3,
+            partner_form_max_minutes: 120,
         }
     }
 }
@@ -78,11 +87,27 @@ pub enum ConfigError {
     SecretKey(String),
 }
 
-/// Rocket's figment with our defaults under it and `MEDIATION_*` variables over it.
+/// Body limits that fit the application: attachments of 5 MB (three on the partner form), so
+/// a form with files may carry 20 MiB; a file part over 6 MiB is cut, the rest checked by us.
+fn default_limits() -> rocket::data::Limits {
+    use rocket::data::ToByteUnit;
+    rocket::data::Limits::default()
+        .limit("form", 64.kibibytes())
+        .limit("data-form", 20.mebibytes())
+        .limit("file", 6.mebibytes())
+        .limit("json", 1.mebibytes())
+}
+
+/// Rocket's settings, with our defaults under `Rocket.toml`, and the `ROCKET_*` then
+/// `MEDIATION_*` environment variables over it.
 pub fn figment() -> Figment {
-    Figment::from(Serialized::defaults(AppConfig::default()))
-        .merge(rocket::Config::figment())
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::defaults(AppConfig::default()))
+        .merge(Serialized::default("limits", default_limits()))
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
         .merge(Env::prefixed("MEDIATION_").global())
+        .select(Profile::from_env_or("ROCKET_PROFILE", rocket::Config::DEFAULT_PROFILE))
 }
 
 /// Adds the secret key that signs and encrypts cookies when none is configured: created once

@@ -33,6 +33,9 @@ audit_actions! {
     SaisineEdited => "saisine_modifiee", "Saisine modifiée";
     SaisineStep => "saisine_etape", "Étape de saisine";
     SaisineAssigned => "saisine_attribuee", "Saisine attribuée";
+    PartnerSubmission => "saisine_deposee_partenaire", "Saisine déposée par un partenaire";
+    AttachmentAdded => "piece_jointe_ajoutee", "Pièce jointe ajoutée";
+    AttachmentDownloaded => "piece_jointe_consultee", "Pièce jointe consultée";
     FirstAdminCreated => "premier_administrateur", "Premier administrateur créé";
     AccountCreated => "compte_cree", "Compte créé";
     AccountChanged => "compte_modifie", "Compte modifié";

@@ -11,6 +11,7 @@ pub mod totp;
 
 pub use role::Role;
 pub mod session_policy;
+pub mod signing;
 
 /// An account's database identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

@@ -24,10 +24,12 @@ pub const TABLES: &[&str] = &[
     "api_tokens",
     "setup_tokens",
     "audit_log",
+    "attachments",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
-const SERIAL_TABLES: &[&str] = &["saisines", "events", "users", "recovery_codes", "api_tokens", "audit_log"];
+const SERIAL_TABLES: &[&str] =
+    &["saisines", "events", "users", "recovery_codes", "api_tokens", "audit_log", "attachments"];
 
 /// Rows of each table, in `TABLES` order.
 pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
@@ -48,7 +50,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         sessions,
         api_tokens,
         setup_tokens,
-        audit_log
+        audit_log,
+        attachments
     ))
 }
 
@@ -149,10 +152,14 @@ pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnM
         id: i32, at: NaiveDateTime, actor_id: Option<i32>, actor: String, action: String, target: String,
         ip: String, details: String
     ));
+    copy_by_key!(source, target, progress, attachments, id, (
+        id: i32, saisine_id: i32, file_name: String, content_type: String, size: i32, data: Vec<u8>,
+        uploaded_at: NaiveDateTime, uploaded_by: String
+    ));
     reset_sequences(target)
 }
 
-/// Saisines have more columns than a tuple can carry: two halves, joined on the id.
+/// Saisines have more columns than one tuple carries: three parts of one row.
 fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
     use super::models::SaisineRow;
     let mut last = 0;
@@ -203,7 +210,15 @@ type SaisineTail = (
     diesel::dsl::Eq<saisines::assigned_to, Option<i32>>,
 );
 
-fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail) {
+type SaisineReferral = (
+    diesel::dsl::Eq<saisines::partner_organisation, Option<String>>,
+    diesel::dsl::Eq<saisines::partner_contact_name, Option<String>>,
+    diesel::dsl::Eq<saisines::partner_contact_email, Option<String>>,
+    diesel::dsl::Eq<saisines::partner_contact_phone, Option<String>>,
+    diesel::dsl::Eq<saisines::consent_given, bool>,
+);
+
+fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, SaisineReferral) {
     use saisines as s;
     (
         (
@@ -233,6 +248,13 @@ fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail) {
             s::created_at.eq(r.created_at),
             s::updated_at.eq(r.updated_at),
             s::assigned_to.eq(r.assigned_to),
+        ),
+        (
+            s::partner_organisation.eq(r.partner_organisation),
+            s::partner_contact_name.eq(r.partner_contact_name),
+            s::partner_contact_email.eq(r.partner_contact_email),
+            s::partner_contact_phone.eq(r.partner_contact_phone),
+            s::consent_given.eq(r.consent_given),
         ),
     )
 }

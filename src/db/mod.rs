@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod attachments;
 pub mod audit;
 pub mod connection;
 pub mod copy;
@@ -11,6 +12,7 @@ pub(crate) mod models;
 pub mod operations;
 pub mod pool;
 pub mod reference_lists;
+pub mod referrals;
 pub mod saisines;
 pub mod schema;
 pub mod sessions;

@@ -37,6 +37,11 @@ pub struct SaisineRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub assigned_to: Option<i32>,
+    pub partner_organisation: Option<String>,
+    pub partner_contact_name: Option<String>,
+    pub partner_contact_email: Option<String>,
+    pub partner_contact_phone: Option<String>,
+    pub consent_given: bool,
 }
 
 /// The columns a saisine's facts fill.
@@ -136,6 +141,16 @@ fn parse_optional<T: std::str::FromStr>(
 }
 
 impl SaisineRow {
+    /// The partner's details, when the saisine came through the partner form.
+    fn referral(&self) -> Option<crate::domain::referral::Referral> {
+        Some(crate::domain::referral::Referral {
+            organisation: self.partner_organisation.clone()?,
+            contact_name: self.partner_contact_name.clone().unwrap_or_default(),
+            contact_email: self.partner_contact_email.as_deref()?.parse().ok()?,
+            contact_phone: self.partner_contact_phone.as_deref().and_then(|p| p.parse().ok()),
+        })
+    }
+
     fn stage(&self) -> Result<Stage, DbError> {
         let status: Status = parse_stored(&self.status, "statut", &self.reference)?;
         Ok(match status {
@@ -181,6 +196,7 @@ impl SaisineRow {
         Ok(Saisine {
             id: SaisineId(self.id),
             assigned_to: self.assigned_to.map(crate::auth::UserId),
+            referral: self.referral(),
             reference: parse_stored::<Reference>(r, "référence", r)?,
             facts,
             lifecycle,

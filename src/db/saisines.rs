@@ -67,6 +67,16 @@ fn replace_motifs(conn: &mut DbConn, id: SaisineId, facts: &SaisineFacts) -> DbR
 
 /// Records a new saisine, status `recue`, and returns its reference.
 pub fn create(conn: &mut DbConn, facts: &SaisineFacts, stamp: &Stamp) -> DbResult<Reference> {
+    create_with_note(conn, facts, None, stamp)
+}
+
+/// Records a new saisine whose creation entry says where it came from.
+pub fn create_with_note(
+    conn: &mut DbConn,
+    facts: &SaisineFacts,
+    origin: Option<&str>,
+    stamp: &Stamp,
+) -> DbResult<Reference> {
     write_transaction(conn, |conn| {
         let reference = next_reference(conn, facts.received_on.year())?;
         let lifecycle = Lifecycle::new(facts.received_on);
@@ -81,13 +91,14 @@ pub fn create(conn: &mut DbConn, facts: &SaisineFacts, stamp: &Stamp) -> DbResul
             .execute(conn)?;
         let id = id_of(conn, reference)?;
         replace_motifs(conn, id, facts)?;
-        events::append(conn, id, EventKind::Creee, &EventDetails::default(), stamp)?;
+        let details = EventDetails { text: origin.map(str::to_string), ..Default::default() };
+        events::append(conn, id, EventKind::Creee, &details, stamp)?;
         audit::record(conn, stamp.actor, AuditAction::SaisineCreated, &reference.to_string(), "", stamp.at)?;
         Ok(reference)
     })
 }
 
-fn id_of(conn: &mut DbConn, reference: Reference) -> DbResult<SaisineId> {
+pub fn id_of(conn: &mut DbConn, reference: Reference) -> DbResult<SaisineId> {
     saisines::table
         .filter(saisines::reference.eq(reference.to_string()))
         .select(saisines::id)
@@ -258,4 +269,28 @@ pub fn assign(
         events::append(conn, current.id, EventKind::Attribuee, &details, stamp)?;
         audit::record(conn, stamp.actor, AuditAction::SaisineAssigned, &reference.to_string(), &text, stamp.at)
     })
+}
+
+/// Other saisines of the same person (same NIR, or same e-mail) received within 7 days: a
+/// possible duplicate, shown to the mediator rather than refused.
+pub fn possible_duplicates(conn: &mut DbConn, saisine: &Saisine) -> DbResult<Vec<String>> {
+    let requester = &saisine.facts.requester;
+    let nir = requester.nir.as_ref().map(|n| n.as_str().to_string());
+    let email = requester.email.as_ref().map(|e| e.as_str().to_string());
+    if nir.is_none() && email.is_none() {
+        return Ok(Vec::new());
+    }
+    let day = saisine.facts.received_on;
+    let window = (day - chrono::Duration::days(7), day + chrono::Duration::days(7));
+    let mut query = saisines::table
+        .filter(saisines::id.ne(saisine.id.0))
+        .filter(saisines::received_on.between(window.0, window.1))
+        .into_boxed();
+    query = match (nir, email) {
+        (Some(nir), Some(email)) => query.filter(saisines::nir.eq(nir).or(saisines::email.eq(email))),
+        (Some(nir), None) => query.filter(saisines::nir.eq(nir)),
+        (None, Some(email)) => query.filter(saisines::email.eq(email)),
+        (None, None) => return Ok(Vec::new()),
+    };
+    Ok(query.order(saisines::received_on.asc()).select(saisines::reference).limit(20).load(conn)?)
 }

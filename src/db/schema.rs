@@ -51,6 +51,24 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         assigned_to -> Nullable<Integer>,
+        partner_organisation -> Nullable<Text>,
+        partner_contact_name -> Nullable<Text>,
+        partner_contact_email -> Nullable<Text>,
+        partner_contact_phone -> Nullable<Text>,
+        consent_given -> Bool,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Integer,
+        saisine_id -> Integer,
+        file_name -> Text,
+        content_type -> Text,
+        size -> Integer,
+        data -> Binary,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
     }
 }
 
@@ -151,6 +169,7 @@ diesel::table! {
 diesel::joinable!(saisine_motifs -> saisines (saisine_id));
 diesel::joinable!(saisine_motifs -> motifs (motif));
 diesel::joinable!(events -> saisines (saisine_id));
+diesel::joinable!(attachments -> saisines (saisine_id));
 diesel::joinable!(saisines -> partners (partner));
 
 diesel::joinable!(recovery_codes -> users (user_id));
@@ -169,5 +188,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_tokens,
     setup_tokens,
-    audit_log
+    audit_log,
+    attachments
 );

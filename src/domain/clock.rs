@@ -12,6 +12,11 @@ pub trait Clock: Send + Sync {
     }
 }
 
+/// The date in France of a UTC instant.
+pub fn paris_date(at: chrono::NaiveDateTime) -> NaiveDate {
+    at.and_utc().with_timezone(&Paris).date_naive()
+}
+
 pub struct SystemClock;
 
 impl Clock for SystemClock {

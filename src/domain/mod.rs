@@ -1,5 +1,6 @@
 //! Domain types and rules: codes, checked values, the life of a saisine. No I/O here.
 
+pub mod attachment;
 pub mod changes;
 pub mod clock;
 pub mod codes;
@@ -10,6 +11,7 @@ pub mod event;
 pub mod lifecycle;
 pub mod nir;
 pub mod reference;
+pub mod referral;
 pub mod saisine;
 pub mod text;
 

@@ -23,6 +23,8 @@ pub struct Saisine {
     pub lifecycle: super::lifecycle::Lifecycle,
     /// The mediator in charge, if any.
     pub assigned_to: Option<crate::auth::UserId>,
+    /// The partner who submitted it through the public form.
+    pub referral: Option<super::referral::Referral>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }

@@ -18,6 +18,8 @@ pub enum PageError {
     NotFound,
     #[error("accès refusé")]
     Forbidden,
+    #[error("envoi trop volumineux")]
+    TooLarge,
     #[error("action refusée : {0}")]
     Refused(String),
     #[error("erreur interne : {0}")]
@@ -56,6 +58,7 @@ impl<'r> Responder<'r, 'static> for PageError {
         let (status, detail) = match &self {
             PageError::NotFound => (Status::NotFound, None),
             PageError::Forbidden => (Status::Forbidden, None),
+            PageError::TooLarge => (Status::PayloadTooLarge, None),
             PageError::Refused(message) => (Status::Conflict, Some(message.clone())),
             PageError::Internal(cause) => {
                 tracing::error!(error = %cause, path = %request.uri().path(), "erreur interne");

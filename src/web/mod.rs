@@ -22,6 +22,7 @@ use rocket::{Build, Rocket};
 pub use state::AppState;
 
 use crate::auth::secret_box::SecretBox;
+use crate::auth::signing::Signer;
 use crate::config::{self, AppConfig};
 use crate::domain::clock::{Clock, SystemClock};
 
@@ -85,7 +86,8 @@ fn database_stage(clock: Arc<dyn Clock>) -> AdHoc {
                 let secret: String = rocket.figment().extract_inner("secret_key").unwrap_or_default();
                 let secure_cookies = config.secure_cookies || rocket.figment().find_value("tls").is_ok();
                 let secrets = SecretBox::new(&secret, "totp");
-                Ok(rocket.manage(AppState { pool, clock, config, secrets, secure_cookies }))
+                let signer = Signer::new(&secret, "partenaires");
+                Ok(rocket.manage(AppState { pool, clock, config, secrets, signer, secure_cookies }))
             }
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "base de données indisponible");

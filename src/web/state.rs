@@ -5,6 +5,7 @@ use std::sync::Arc;
 use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::auth::secret_box::SecretBox;
+use crate::auth::signing::Signer;
 use crate::config::AppConfig;
 use crate::db::{DbConn, DbError, DbPool, DbResult};
 use crate::domain::clock::Clock;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub config: AppConfig,
     /// Seals TOTP seeds with a key derived from the application's secret key.
     pub secrets: SecretBox,
+    /// Signs the partner form's tokens and acknowledgement links.
+    pub signer: Signer,
     /// Cookies marked Secure and HSTS sent: TLS by Rocket itself or by a reverse proxy.
     pub secure_cookies: bool,
 }

@@ -9,5 +9,6 @@ mod backends;
 mod concurrency;
 mod html_pages;
 mod list;
+mod partner;
 mod platform;
 mod support;

@@ -4,10 +4,13 @@ mod account;
 mod admin_accounts;
 mod admin_audit;
 mod admin_lists;
+mod attachments;
 mod catchers;
 mod edit;
 mod form;
 mod list;
+mod partner;
+mod partner_form;
 mod show;
 mod signin;
 
@@ -23,6 +26,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_accounts::routes());
     routes.extend(admin_lists::routes());
     routes.extend(admin_audit::routes());
+    routes.extend(partner::routes());
+    routes.extend(attachments::routes());
     routes
 }
 

@@ -11,7 +11,7 @@ use crate::auth::UserId;
 use crate::db::audit;
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::saisines::{self, Stamp};
-use crate::db::{events, operations, users, DbError};
+use crate::db::{attachments, events, operations, users, DbError};
 use crate::domain::{DomainError, Reference};
 use crate::web::auth::{CurrentUser, Mediator, Protected, Reader};
 use crate::web::context::{Layout, Now};
@@ -42,16 +42,29 @@ async fn render(
     let reveal = viewer.role.sees_personal_data();
     let actor = viewer.actor();
     let at = now.at;
-    let (saisine, timeline, lists, assignable) = db
+    let (saisine, timeline, lists, assignable, files, duplicates) = db
         .run(move |conn| {
             let saisine = saisines::find(conn, reference)?;
             let timeline = events::for_saisine(conn, saisine.id)?;
             if reveal {
                 audit::record(conn, &actor, AuditAction::PersonalDataViewed, &reference.to_string(), "", at)?;
             }
-            Ok((saisine, timeline, ReferenceLists::load(conn)?, users::list(conn)?))
+            let files = attachments::list(conn, saisine.id)?;
+            let duplicates = saisines::possible_duplicates(conn, &saisine)?;
+            Ok((saisine, timeline, ReferenceLists::load(conn)?, users::list(conn)?, files, duplicates))
         })
         .await?;
+    let files: Vec<_> = files
+        .iter()
+        .map(|f| {
+            context! { id: f.id, file_name: &f.file_name, size_kb: (f.size + 1023) / 1024,
+            uploaded_at: f.uploaded_at.format("%d/%m/%Y %H:%M").to_string(), uploaded_by: &f.uploaded_by }
+        })
+        .collect();
+    let referral = saisine.referral.as_ref().map(|r| {
+        context! { organisation: &r.organisation, contact_name: &r.contact_name, contact_email: r.contact_email.as_str(),
+            contact_phone: r.contact_phone.as_ref().map(|p| p.as_str().to_string()) }
+    });
     let assignee = assignable.iter().find(|u| Some(u.id) == saisine.assigned_to);
     let detail = Detail::new(&saisine, &lists, now.today, reveal, assignee);
     let assignable: Vec<_> = assignable.iter().filter(|u| u.active && u.role.can_work_on_saisines()).collect();
@@ -67,6 +80,7 @@ async fn render(
     Ok(Template::render(
         "saisines/show.html",
         context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable,
+        files, duplicates, referral,
         no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
     ))
 }

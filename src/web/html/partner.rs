@@ -1,0 +1,183 @@
+//! The public partner form (boîte générique): no account, a signed token instead of a
+//! session, submissions straight into the mediators' queue.
+
+use rocket::form::{Contextual, Form};
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{get, post, routes, Either, Route, State};
+use rocket_dyn_templates::{context, Template};
+
+use super::form::FormErrors;
+use super::partner_form::{self, PartnerForm, TokenProblem};
+use crate::db::reference_lists::ReferenceLists;
+use crate::db::{referrals, DbError};
+use crate::domain::referral::{ReferralDraft, MAX_ACCOUNT};
+use crate::domain::{FieldError, Reference};
+use crate::web::auth::ClientIp;
+use crate::web::context::{Layout, Now};
+use crate::web::error::PageError;
+use crate::web::state::{AppState, Db};
+use crate::web::view::FormChoices;
+
+/// How long a partner's confirmation and acknowledgement links stay valid.
+pub const LINK_DAYS: i64 = 7;
+
+async fn form_page(
+    db: &Db,
+    state: &AppState,
+    layout: Layout,
+    now: &Now,
+    values: &ReferralDraft,
+    errors: FormErrors,
+) -> Result<Template, PageError> {
+    let lists = db.run(ReferenceLists::load).await?;
+    let choices = FormChoices::new(&lists, &[], None);
+    let token = partner_form::new_token(&state.signer, now.at.and_utc().timestamp());
+    let mediation = &state.config.mediation;
+    Ok(Template::render(
+        "partner/form.html",
+        context! { layout, values, errors, choices, token, mediation, max_account: MAX_ACCOUNT, honeypot: partner_form::HONEYPOT },
+    ))
+}
+
+#[get("/partenaires/saisine")]
+async fn show(db: Db, state: &State<AppState>, layout: Layout, now: Now) -> Result<Template, PageError> {
+    form_page(&db, state, layout, &now, &ReferralDraft::default(), FormErrors::default()).await
+}
+
+type Outcome = Either<Redirect, (Status, Template)>;
+
+fn one_error(field: &str, code: &'static str, message: &str) -> FormErrors {
+    FormErrors::new(&[FieldError::new(field, code, message)])
+}
+
+/// A signed link to a submission's confirmation (and its acknowledgement), valid 7 days.
+pub fn signed_query(state: &AppState, reference: Reference, now: &Now) -> String {
+    let expires = now.at.and_utc().timestamp() + LINK_DAYS * 24 * 3600;
+    let signature = state.signer.sign(&format!("accuse|{reference}|{expires}"));
+    format!("expire={expires}&signature={signature}")
+}
+
+/// Whether the request announced a body larger than the multipart limit: such a body is
+/// answered 413 as a whole, not reported as one refused file.
+pub struct Oversized(bool);
+
+#[rocket::async_trait]
+impl<'r> rocket::request::FromRequest<'r> for Oversized {
+    type Error = ();
+    async fn from_request(request: &'r rocket::Request<'_>) -> rocket::request::Outcome<Self, ()> {
+        let limit = request.limits().get("data-form").map(|l| l.as_u64()).unwrap_or(u64::MAX);
+        let announced = request.headers().get_one("Content-Length").and_then(|l| l.parse::<u64>().ok());
+        rocket::request::Outcome::Success(Oversized(announced.is_some_and(|length| length > limit)))
+    }
+}
+
+#[post("/partenaires/saisine", data = "<form>")]
+async fn submit(
+    oversized: Oversized,
+    form: Form<Contextual<'_, PartnerForm<'_>>>,
+    db: Db,
+    state: &State<AppState>,
+    ip: ClientIp,
+    layout: Layout,
+    now: Now,
+) -> Result<Outcome, PageError> {
+    if oversized.0 {
+        return Err(PageError::TooLarge);
+    }
+    let form = form.into_inner();
+    if partner_form::body_too_large(&form) {
+        return Err(PageError::TooLarge);
+    }
+    let values = partner_form::draft(&form);
+    let files_refused = partner_form::files_refused(&form);
+    let token = partner_form::token_of(&form);
+    if partner_form::honeypot_filled(&form) {
+        tracing::warn!("formulaire partenaire : champ piège rempli, envoi ignoré");
+        return Ok(Either::Right((Status::Ok, Template::render("partner/received.html", context! { layout }))));
+    }
+    let config = &state.config;
+    let checked = partner_form::check_token(
+        &state.signer,
+        &token,
+        now.at.and_utc().timestamp(),
+        config.partner_form_min_seconds,
+        config.partner_form_max_minutes,
+    );
+    if let Err(problem) = checked {
+        let message = match problem {
+            TokenProblem::TooFast => {
+                "Le formulaire a été envoyé trop vite après son ouverture. Vérifiez vos informations puis renvoyez-le."
+            }
+            TokenProblem::Expired => {
+                "Le formulaire a expiré (ouvert depuis trop longtemps). Vérifiez vos informations puis renvoyez-le."
+            }
+            TokenProblem::Invalid => {
+                "Le formulaire n'a pas pu être authentifié. Vérifiez vos informations puis renvoyez-le."
+            }
+        };
+        let page = form_page(&db, state, layout, &now, &values, one_error("form_token", "form_token", message)).await?;
+        return Ok(Either::Right((Status::UnprocessableEntity, page)));
+    }
+    let (address, at) = (ip.0.clone(), now.at);
+    if db.run(move |conn| referrals::recent_from(conn, &address, at)).await? >= config.partner_form_per_hour {
+        let page = Template::render("partner/throttled.html", context! { layout, mediation: &config.mediation });
+        return Ok(Either::Right((Status::TooManyRequests, page)));
+    }
+    let uploads = form.value.map(|v| v.attachments).unwrap_or_default();
+    let files = match partner_form::read_files(uploads, files_refused).await {
+        Ok(files) => files,
+        Err(error) => {
+            let mut errors = match values.validate(&db.run(ReferenceLists::load).await?.allowed(&[], None), now.today) {
+                Err(e) => e.field_errors().to_vec(),
+                Ok(_) => Vec::new(),
+            };
+            errors.push(error);
+            let page = form_page(&db, state, layout, &now, &values, FormErrors::new(&errors)).await?;
+            return Ok(Either::Right((Status::UnprocessableEntity, page)));
+        }
+    };
+    let (draft, address) = (values.clone(), ip.0.clone());
+    match db.run(move |conn| referrals::submit(conn, &draft, &files, &address, at)).await {
+        Ok(reference) => {
+            tracing::info!(%reference, "saisine déposée par un partenaire");
+            Ok(Either::Left(Redirect::to(format!(
+                "/partenaires/saisine/{reference}?{}",
+                signed_query(state, reference, &now)
+            ))))
+        }
+        Err(DbError::Domain(e)) => {
+            let page = form_page(&db, state, layout, &now, &values, FormErrors::new(e.field_errors())).await?;
+            Ok(Either::Right((Status::UnprocessableEntity, page)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Whether a partner's link is genuine and still valid.
+pub fn link_valid(state: &AppState, reference: Reference, expires: i64, signature: &str, now: &Now) -> bool {
+    expires >= now.at.and_utc().timestamp() && state.signer.verify(&format!("accuse|{reference}|{expires}"), signature)
+}
+
+#[get("/partenaires/saisine/<reference>?<expire>&<signature>")]
+async fn confirmation(
+    reference: Reference,
+    expire: i64,
+    signature: &str,
+    state: &State<AppState>,
+    layout: Layout,
+    now: Now,
+) -> Result<Template, PageError> {
+    if !link_valid(state, reference, expire, signature, &now) {
+        return Err(PageError::NotFound);
+    }
+    let link = format!("/partenaires/accuse/{reference}?expire={expire}&signature={signature}");
+    Ok(Template::render(
+        "partner/confirmation.html",
+        context! { layout, reference: reference.to_string(), link, mediation: &state.config.mediation, days: LINK_DAYS },
+    ))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![show, submit, confirmation]
+}
