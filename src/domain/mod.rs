@@ -8,6 +8,7 @@ pub mod contact;
 pub mod dates;
 pub mod error;
 pub mod event;
+pub mod interchange;
 pub mod lifecycle;
 pub mod nir;
 pub mod reference;
