@@ -42,6 +42,9 @@ pub struct AppConfig {
     pub secure_cookies: bool,
     /// The address the set-up link is printed with (e.g. `https://mediation.cpam.fr`).
     pub public_url: Option<String>,
+    /// Minutes between two runs of the deadline sweep inside the server; 0 turns it off
+    /// (e.g. when `mediation sweep` runs from cron instead).
+    pub sweep_interval_minutes: u64,
 }
 
 impl Default for AppConfig {
@@ -54,6 +57,7 @@ impl Default for AppConfig {
             mediation: MediationInfo::default(),
             secure_cookies: false,
             public_url: None,
+            sweep_interval_minutes: 60,
         }
     }
 }

@@ -3,16 +3,21 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod deadline_settings;
 pub mod events;
+pub mod followups;
+pub mod indicators;
 pub mod list;
 mod models;
 pub mod operations;
 pub mod pool;
+pub mod queue;
 pub mod reference_lists;
 pub mod saisines;
 pub mod schema;
 pub mod sessions;
 pub mod setup;
+pub mod sweep;
 pub mod users;
 
 pub use pool::{DbBackend, DbConn, DbPool};

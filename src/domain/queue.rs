@@ -64,6 +64,41 @@ pub struct Signals {
     pub possible_duplicate: bool,
 }
 
+/// Saisines of the same person received this close (in days) may be duplicates.
+pub const DUPLICATE_WINDOW_DAYS: i64 = 7;
+
+/// Who a saisine is about, as far as duplicates go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub received_on: NaiveDate,
+    pub nir: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Same NIR or same e-mail (whatever its case), received within a week of each other.
+pub fn is_possible_duplicate(a: &Identity, b: &Identity) -> bool {
+    let same_nir = matches!((&a.nir, &b.nir), (Some(x), Some(y)) if x == y);
+    let same_email = matches!((&a.email, &b.email), (Some(x), Some(y)) if x.to_lowercase() == y.to_lowercase());
+    (same_nir || same_email) && (a.received_on - b.received_on).num_days().abs() <= DUPLICATE_WINDOW_DAYS
+}
+
+/// The date ranges to search for the duplicates of saisines received on `dates`: each date
+/// with a week either side, overlapping ranges merged.
+pub fn duplicate_windows(dates: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
+    let window = chrono::Duration::days(DUPLICATE_WINDOW_DAYS);
+    let mut sorted = dates.to_vec();
+    sorted.sort();
+    let mut windows: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for date in sorted {
+        let (from, to) = (date - window, date + window);
+        match windows.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => windows.push((from, to)),
+        }
+    }
+    windows
+}
+
 fn attention(kind: AttentionKind, due: NaiveDate, today: NaiveDate) -> Attention {
     Attention { kind, due, late: today > due }
 }
@@ -189,6 +224,24 @@ mod tests {
         let reminded = Signals { reminded: true, ..Signals::default() };
         assert!(assess(&s, &l, reminded, d("2026-06-13")).is_empty(), "no longer due once sent");
         assert_eq!(kinds(&assess(&s, &l, reminded, d("2026-07-04"))), [AttentionKind::DocumentsOverdue]);
+    }
+
+    #[test]
+    fn duplicates_share_a_nir_or_an_email_within_a_week() {
+        let who = |on: &str, nir: Option<&str>, email: Option<&str>| Identity {
+            received_on: d(on),
+            nir: nir.map(str::to_string),
+            email: email.map(str::to_string),
+        };
+        let a = who("2026-06-01", Some("284057512345601"), None);
+        assert!(is_possible_duplicate(&a, &who("2026-06-08", Some("284057512345601"), Some("x@y.fr"))));
+        assert!(!is_possible_duplicate(&a, &who("2026-06-09", Some("284057512345601"), None)), "eight days apart");
+        assert!(!is_possible_duplicate(&a, &who("2026-06-02", None, None)), "nothing known in common");
+        let b = who("2026-06-05", None, Some("x@y.fr"));
+        assert!(is_possible_duplicate(&b, &who("2026-05-30", Some("1"), Some("X@Y.fr"))));
+        let windows = duplicate_windows(&[d("2026-06-20"), d("2026-06-01"), d("2026-06-10")]);
+        assert_eq!(windows, [(d("2026-05-25"), d("2026-06-27"))]);
+        assert_eq!(duplicate_windows(&[d("2026-06-01"), d("2026-06-16")]).len(), 2);
     }
 
     #[test]

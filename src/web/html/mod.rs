@@ -3,11 +3,14 @@
 mod account;
 mod admin_accounts;
 mod admin_audit;
+mod admin_deadlines;
 mod admin_lists;
 mod catchers;
 mod edit;
 mod form;
+mod indicators;
 mod list;
+mod queue;
 mod show;
 mod signin;
 
@@ -23,6 +26,9 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_accounts::routes());
     routes.extend(admin_lists::routes());
     routes.extend(admin_audit::routes());
+    routes.extend(admin_deadlines::routes());
+    routes.extend(queue::routes());
+    routes.extend(indicators::routes());
     routes
 }
 
