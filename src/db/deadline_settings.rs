@@ -79,7 +79,9 @@ pub fn save(conn: &mut DbConn, settings: &DeadlineSettings, actor: &Actor, at: N
     write_transaction(conn, |conn| {
         let updated = diesel::update(deadline_settings::table.find(ROW)).set(values).execute(conn)?;
         if updated == 0 {
-            diesel::insert_into(deadline_settings::table).values((deadline_settings::id.eq(ROW), values)).execute(conn)?;
+            diesel::insert_into(deadline_settings::table)
+                .values((deadline_settings::id.eq(ROW), values))
+                .execute(conn)?;
         }
         audit::record(conn, actor, AuditAction::DeadlineSettingsChanged, "delais", &describe(settings), at)
     })

@@ -228,8 +228,11 @@ pub fn record_reminder(
     write_transaction(conn, |conn| {
         let current = saisines::find(conn, reference)?;
         let Some(wait) = Wait::of(&current.lifecycle) else {
-            return Err(DomainError::refused("not_waiting", "aucune demande de pièces n'est en attente sur cette saisine")
-                .into());
+            return Err(DomainError::refused(
+                "not_waiting",
+                "aucune demande de pièces n'est en attente sur cette saisine",
+            )
+            .into());
         };
         check_reminder_date(on, wait, today)?;
         if !note.trim().is_empty() {

@@ -157,7 +157,8 @@ impl StageColumns<'_> {
                 due_on: self.documents_due_on.ok_or_else(|| corrupt("échéance", reference))?,
             },
             Status::Cloturee => Stage::Closed {
-                outcome: parse_optional(self.outcome, "suite", reference)?.ok_or_else(|| corrupt("suite", reference))?,
+                outcome: parse_optional(self.outcome, "suite", reference)?
+                    .ok_or_else(|| corrupt("suite", reference))?,
                 on: self.closed_on.ok_or_else(|| corrupt("date de clôture", reference))?,
             },
         })

@@ -30,6 +30,8 @@ pub struct QueueEntry {
     pub reference: Reference,
     pub lifecycle: Lifecycle,
     pub attentions: Vec<Attention>,
+    /// A reminder was recorded for the current documents request.
+    pub reminded: bool,
     /// References of the possible duplicates, when there are some.
     pub duplicates: Vec<String>,
 }
@@ -124,6 +126,7 @@ fn assess(
             saisine_id: row.id,
             reference,
             attentions: queue::assess(settings, &lifecycle, signals, today),
+            reminded: signals.reminded,
             duplicates: duplicates.remove(&row.id).unwrap_or_default(),
             lifecycle,
         });

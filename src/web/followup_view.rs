@@ -90,7 +90,7 @@ impl DeadlinesView {
             net_age: net_age(l, today),
             reminder_on: wait.map(|w| french(settings.reminder_on(w.since))),
             abandonment_on: wait.map(|w| french(settings.abandonment_on(w.due_on))),
-            reminded: wait.is_some() && !entry.attentions.iter().any(|a| a.kind == AttentionKind::Reminder),
+            reminded: entry.reminded,
             day_count: settings.day_count.label(),
             default_due_on: settings.default_due_on(today).to_string(),
         }
@@ -111,14 +111,20 @@ impl From<Share> for ShareView {
     }
 }
 
+/// One share of the indicators block, with its label.
+#[derive(Debug, Serialize)]
+pub struct ShareRow {
+    pub label: String,
+    #[serde(flatten)]
+    pub share: ShareView,
+}
+
 /// The indicators block.
 #[derive(Debug, Serialize)]
 pub struct IndicatorsView {
     pub year: i32,
     pub saisines: u32,
-    pub taken_up_in_time: ShareView,
-    pub acknowledged_in_48h: ShareView,
-    pub closed_in_time: ShareView,
+    pub shares: Vec<ShareRow>,
     pub overdue_in_year: u32,
     pub overdue_now: u32,
     pub take_up_days: u32,
@@ -128,12 +134,16 @@ pub struct IndicatorsView {
 
 impl IndicatorsView {
     pub fn new(year: i32, found: Indicators, overdue_now: u32, settings: &DeadlineSettings) -> Self {
+        let row = |label: String, share: Share| ShareRow { label, share: share.into() };
+        let shares = vec![
+            row(format!("Prises en charge sous {} jours", found.take_up_days), found.taken_up_in_time),
+            row("Prises en charge (accusé de réception) sous 48 heures".into(), found.acknowledged_in_48h),
+            row(format!("Clôturées sous {} jours (hors attente de pièces)", found.handling_days), found.closed_in_time),
+        ];
         IndicatorsView {
             year,
             saisines: found.saisines,
-            taken_up_in_time: found.taken_up_in_time.into(),
-            acknowledged_in_48h: found.acknowledged_in_48h.into(),
-            closed_in_time: found.closed_in_time.into(),
+            shares,
             overdue_in_year: found.overdue_now,
             overdue_now,
             take_up_days: found.take_up_days,

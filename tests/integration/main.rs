@@ -6,6 +6,7 @@ mod admin;
 mod api_lifecycle;
 mod auth;
 mod concurrency;
+mod deadlines;
 mod html_pages;
 mod list;
 mod platform;

@@ -21,11 +21,19 @@ fn year_of(value: Option<&str>, today: chrono::NaiveDate) -> Result<i32, ()> {
 }
 
 #[get("/indicateurs?<annee>")]
-async fn page(_user: Reader, annee: Option<&str>, db: Db, layout: Layout, now: Now) -> Result<(Status, Template), PageError> {
+async fn page(
+    _user: Reader,
+    annee: Option<&str>,
+    db: Db,
+    layout: Layout,
+    now: Now,
+) -> Result<(Status, Template), PageError> {
     let today = now.today;
     let (status, year, error) = match year_of(annee, today) {
         Ok(year) => (Status::Ok, year, None),
-        Err(()) => (Status::UnprocessableEntity, today.year(), Some("année invalide : indiquez une année sur quatre chiffres")),
+        Err(()) => {
+            (Status::UnprocessableEntity, today.year(), Some("année invalide : indiquez une année sur quatre chiffres"))
+        }
     };
     let (view, years) = db
         .run(move |conn| {

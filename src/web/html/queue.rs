@@ -135,7 +135,9 @@ async fn remind(
     };
     match recorded {
         Ok(()) => Ok(Flash::success(Redirect::to(back), format!("Relance enregistrée pour la saisine {reference}."))),
-        Err(DbError::Domain(e)) => Ok(Flash::error(Redirect::to(back), format!("Relance refusée : {}", refusal_text(&e)))),
+        Err(DbError::Domain(e)) => {
+            Ok(Flash::error(Redirect::to(back), format!("Relance refusée : {}", refusal_text(&e))))
+        }
         Err(other) => Err(other.into()),
     }
 }
