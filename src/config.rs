@@ -48,6 +48,9 @@ pub struct AppConfig {
     pub partner_form_max_minutes: i64,
     /// The address the set-up link is printed with (e.g. `https://mediation.cpam.fr`).
     pub public_url: Option<String>,
+    /// Minutes between two runs of the deadline sweep inside the server; 0 turns it off
+    /// (e.g. when `mediation sweep` runs from cron instead).
+    pub sweep_interval_minutes: u64,
 }
 
 impl Default for AppConfig {
@@ -63,6 +66,7 @@ impl Default for AppConfig {
             partner_form_per_hour: 10,
             partner_form_min_seconds: 3,
             partner_form_max_minutes: 120,
+            sweep_interval_minutes: 60,
         }
     }
 }

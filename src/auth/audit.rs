@@ -46,4 +46,6 @@ audit_actions! {
     TokenCreated => "jeton_cree", "Jeton d'API créé";
     TokenRevoked => "jeton_revoque", "Jeton d'API révoqué";
     ReferenceListChanged => "referentiel_modifie", "Référentiel modifié";
+    DeadlineSettingsChanged => "delais_modifies", "Délais modifiés";
+    AutomaticAbandon => "abandon_automatique", "Clôture automatique pour abandon";
 }

@@ -1,5 +1,5 @@
-//! The command line: `mediation serve` (default), `mediation migrate`, `mediation user add`,
-//! `mediation copy-data`, `mediation backup`.
+//! The command line: `mediation serve` (default), `mediation migrate`, `mediation sweep`,
+//! `mediation user add`, `mediation copy-data`, `mediation backup`.
 
 mod data;
 mod user;
@@ -24,6 +24,9 @@ enum Command {
     Serve,
     /// Applique les migrations de la base de données, puis s'arrête.
     Migrate,
+    /// Veille des délais (pour cron) : signale les pièces non reçues à l'échéance et clôture pour
+    /// abandon les saisines restées sans réponse après les jours de grâce ; sans effet si rejouée.
+    Sweep,
     /// Gère les comptes.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -38,6 +41,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
         Command::Migrate => migrate(),
+        Command::Sweep => sweep(),
         Command::User(command) => user::run(command),
         Command::CopyData(args) => data::copy_data(args),
         Command::Backup(args) => data::backup(args),
@@ -59,5 +63,23 @@ fn migrate() -> Result<(), String> {
     let config = AppConfig::from_figment(&config::figment()).map_err(|e| e.to_string())?;
     let applied = db::pool::migrate(&config.database_url()).map_err(|e| e.to_string())?;
     println!("{applied} migration(s) appliquée(s).");
+    Ok(())
+}
+
+fn sweep() -> Result<(), String> {
+    let config = AppConfig::from_figment(&config::figment()).map_err(|e| e.to_string())?;
+    let url = config.database_url();
+    db::pool::migrate(&url).map_err(|e| e.to_string())?;
+    let report = db::sweep::run_on(&url, &crate::domain::clock::SystemClock).map_err(|e| e.to_string())?;
+    println!("Veille des délais : {}.", report.summary());
+    for reference in &report.flagged {
+        println!("  pièces non reçues à l'échéance : {reference}");
+    }
+    for reference in &report.abandoned {
+        println!("  clôturée pour abandon : {reference}");
+    }
+    if report.failed > 0 {
+        return Err(format!("{} saisine(s) non traitée(s) : voir le journal", report.failed));
+    }
     Ok(())
 }

@@ -25,11 +25,13 @@ pub const TABLES: &[&str] = &[
     "setup_tokens",
     "audit_log",
     "attachments",
+    "deadline_settings",
+    "followups",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
 const SERIAL_TABLES: &[&str] =
-    &["saisines", "events", "users", "recovery_codes", "api_tokens", "audit_log", "attachments"];
+    &["saisines", "events", "users", "recovery_codes", "api_tokens", "audit_log", "attachments", "followups"];
 
 /// Rows of each table, in `TABLES` order.
 pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
@@ -51,15 +53,17 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         api_tokens,
         setup_tokens,
         audit_log,
-        attachments
+        attachments,
+        deadline_settings,
+        followups
     ))
 }
 
-/// A target is empty when it holds nothing but the reference lists its migrations seeded.
+/// A target is empty when it holds nothing but the lists and settings its migrations seeded.
 pub fn check_empty(conn: &mut DbConn) -> DbResult<()> {
     let filled: Vec<String> = row_counts(conn)?
         .into_iter()
-        .filter(|(table, count)| *count > 0 && !matches!(*table, "motifs" | "partners"))
+        .filter(|(table, count)| *count > 0 && !matches!(*table, "motifs" | "partners" | "deadline_settings"))
         .map(|(table, count)| format!("{table} ({count})"))
         .collect();
     if filled.is_empty() {
@@ -119,6 +123,7 @@ pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnM
     // The target's seeded lists give way to the source's, administrators' additions included.
     diesel::delete(motifs::table).execute(target)?;
     diesel::delete(partners::table).execute(target)?;
+    diesel::delete(deadline_settings::table).execute(target)?;
     copy_whole!(source, target, progress, motifs, (code: String, label: String, position: i32, retired: bool));
     copy_whole!(source, target, progress, partners, (code: String, label: String, position: i32, retired: bool));
     copy_whole!(source, target, progress, reference_counters, (year: i32, last_sequence: i32));
@@ -155,6 +160,13 @@ pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnM
     copy_by_key!(source, target, progress, attachments, id, (
         id: i32, saisine_id: i32, file_name: String, content_type: String, size: i32, data: Vec<u8>,
         uploaded_at: NaiveDateTime, uploaded_by: String
+    ));
+    copy_whole!(source, target, progress, deadline_settings, (
+        id: i32, take_up_days: i32, handling_days: i32, documents_days: i32, reminder_days: i32, grace_days: i32,
+        working_days: bool, updated_at: Option<NaiveDateTime>, updated_by: Option<String>
+    ));
+    copy_by_key!(source, target, progress, followups, id, (
+        id: i32, saisine_id: i32, request_event_id: i32, kind: String, done_at: NaiveDateTime
     ));
     reset_sequences(target)
 }

@@ -140,6 +140,67 @@ fn parse_optional<T: std::str::FromStr>(
     value.as_deref().map(|v| parse_stored(v, what, reference)).transpose()
 }
 
+/// The columns a stage is read from.
+struct StageColumns<'a> {
+    reference: &'a str,
+    status: &'a str,
+    waiting_since: Option<NaiveDate>,
+    documents_due_on: Option<NaiveDate>,
+    outcome: &'a Option<String>,
+    closed_on: Option<NaiveDate>,
+}
+
+impl StageColumns<'_> {
+    fn stage(&self) -> Result<Stage, DbError> {
+        let reference = self.reference;
+        let status: Status = parse_stored(self.status, "statut", reference)?;
+        Ok(match status {
+            Status::Recue => Stage::Received,
+            Status::EnCours => Stage::InProgress,
+            Status::AttentePieces => Stage::AwaitingDocuments {
+                since: self.waiting_since.ok_or_else(|| corrupt("début d'attente", reference))?,
+                due_on: self.documents_due_on.ok_or_else(|| corrupt("échéance", reference))?,
+            },
+            Status::Cloturee => Stage::Closed {
+                outcome: parse_optional(self.outcome, "suite", reference)?
+                    .ok_or_else(|| corrupt("suite", reference))?,
+                on: self.closed_on.ok_or_else(|| corrupt("date de clôture", reference))?,
+            },
+        })
+    }
+}
+
+/// Only what a saisine's deadlines and indicators need: no personal data, no motifs.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = saisines)]
+pub struct ClockRow {
+    pub id: i32,
+    pub reference: String,
+    pub received_on: NaiveDate,
+    pub status: String,
+    pub taken_on: Option<NaiveDate>,
+    pub waiting_since: Option<NaiveDate>,
+    pub documents_due_on: Option<NaiveDate>,
+    pub days_waiting: i32,
+    pub outcome: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl ClockRow {
+    pub fn lifecycle(&self) -> Result<Lifecycle, DbError> {
+        let stage = StageColumns {
+            reference: &self.reference,
+            status: &self.status,
+            waiting_since: self.waiting_since,
+            documents_due_on: self.documents_due_on,
+            outcome: &self.outcome,
+            closed_on: self.closed_on,
+        }
+        .stage()?;
+        Ok(Lifecycle { received_on: self.received_on, taken_on: self.taken_on, stage, days_waiting: self.days_waiting })
+    }
+}
+
 impl SaisineRow {
     /// The partner's details, when the saisine came through the partner form.
     fn referral(&self) -> Option<crate::domain::referral::Referral> {
@@ -152,20 +213,15 @@ impl SaisineRow {
     }
 
     fn stage(&self) -> Result<Stage, DbError> {
-        let status: Status = parse_stored(&self.status, "statut", &self.reference)?;
-        Ok(match status {
-            Status::Recue => Stage::Received,
-            Status::EnCours => Stage::InProgress,
-            Status::AttentePieces => Stage::AwaitingDocuments {
-                since: self.waiting_since.ok_or_else(|| corrupt("début d'attente", &self.reference))?,
-                due_on: self.documents_due_on.ok_or_else(|| corrupt("échéance", &self.reference))?,
-            },
-            Status::Cloturee => Stage::Closed {
-                outcome: parse_optional(&self.outcome, "suite", &self.reference)?
-                    .ok_or_else(|| corrupt("suite", &self.reference))?,
-                on: self.closed_on.ok_or_else(|| corrupt("date de clôture", &self.reference))?,
-            },
-        })
+        StageColumns {
+            reference: &self.reference,
+            status: &self.status,
+            waiting_since: self.waiting_since,
+            documents_due_on: self.documents_due_on,
+            outcome: &self.outcome,
+            closed_on: self.closed_on,
+        }
+        .stage()
     }
 
     /// The saisine as the domain sees it; `motifs` come from their own table.

@@ -166,7 +166,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    deadline_settings (id) {
+        id -> Integer,
+        take_up_days -> Integer,
+        handling_days -> Integer,
+        documents_days -> Integer,
+        reminder_days -> Integer,
+        grace_days -> Integer,
+        working_days -> Bool,
+        updated_at -> Nullable<Timestamp>,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    followups (id) {
+        id -> Integer,
+        saisine_id -> Integer,
+        request_event_id -> Integer,
+        kind -> Text,
+        done_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(saisine_motifs -> saisines (saisine_id));
+diesel::joinable!(followups -> saisines (saisine_id));
 diesel::joinable!(saisine_motifs -> motifs (motif));
 diesel::joinable!(events -> saisines (saisine_id));
 diesel::joinable!(attachments -> saisines (saisine_id));
@@ -189,5 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     setup_tokens,
     audit_log,
-    attachments
+    attachments,
+    deadline_settings,
+    followups
 );

@@ -20,6 +20,10 @@ pub enum EventKind {
     Cloturee,
     Rouverte,
     Attribuee,
+    /// A reminder sent to the person about a documents request.
+    Relance,
+    /// The sweep noted that requested documents did not come by their due date.
+    EcheanceDepassee,
 }
 
 impl EventKind {
@@ -33,6 +37,8 @@ impl EventKind {
         EventKind::Cloturee,
         EventKind::Rouverte,
         EventKind::Attribuee,
+        EventKind::Relance,
+        EventKind::EcheanceDepassee,
     ];
 
     pub fn code(self) -> &'static str {
@@ -46,6 +52,8 @@ impl EventKind {
             EventKind::Cloturee => "cloturee",
             EventKind::Rouverte => "rouverte",
             EventKind::Attribuee => "attribuee",
+            EventKind::Relance => "relance",
+            EventKind::EcheanceDepassee => "echeance_depassee",
         }
     }
 
@@ -60,6 +68,8 @@ impl EventKind {
             EventKind::Cloturee => "Clôture",
             EventKind::Rouverte => "Réouverture",
             EventKind::Attribuee => "Attribution",
+            EventKind::Relance => "Relance envoyée",
+            EventKind::EcheanceDepassee => "Pièces non reçues à l'échéance",
         }
     }
 

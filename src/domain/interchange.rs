@@ -107,7 +107,12 @@ fn optional_date(line: &Line, column: &str, errors: &mut Vec<FieldError>) -> Opt
     parsed
 }
 
-fn code_or_error<T: std::str::FromStr>(line: &Line, column: &str, what: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+fn code_or_error<T: std::str::FromStr>(
+    line: &Line,
+    column: &str,
+    what: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
     let text = line.get(column);
     if text.is_empty() {
         errors.push(error(column, format!("{what} manquant(e)")));
@@ -133,12 +138,14 @@ fn motif_codes(line: &Line, vocabulary: &Vocabulary, errors: &mut Vec<FieldError
 }
 
 /// Turns one line into a saisine, or says what is wrong with each cell.
-pub fn read_line(line: &Line, vocabulary: &ImportVocabulary, today: NaiveDate) -> Result<ImportedSaisine, Vec<FieldError>> {
+pub fn read_line(
+    line: &Line,
+    vocabulary: &ImportVocabulary,
+    today: NaiveDate,
+) -> Result<ImportedSaisine, Vec<FieldError>> {
     let mut errors = Vec::new();
     let reference = non_blank(line.get("reference")).and_then(|text| {
-        text.parse::<Reference>()
-            .map_err(|e| errors.push(error("reference", format!("{e} (lu : « {text} »)"))))
-            .ok()
+        text.parse::<Reference>().map_err(|e| errors.push(error("reference", format!("{e} (lu : « {text} »)")))).ok()
     });
     let partner = match non_blank(line.get("partner")) {
         None => String::new(),
@@ -167,7 +174,12 @@ pub fn read_line(line: &Line, vocabulary: &ImportVocabulary, today: NaiveDate) -
         Ok(facts) => Some(facts),
         Err(e) => {
             // Unknown motifs and partners were already reported with the text read.
-            errors.extend(e.field_errors().iter().filter(|f| f.code != "unknown_code" || !matches!(f.field.as_str(), "motifs" | "partner")).cloned());
+            errors.extend(
+                e.field_errors()
+                    .iter()
+                    .filter(|f| f.code != "unknown_code" || !matches!(f.field.as_str(), "motifs" | "partner"))
+                    .cloned(),
+            );
             None
         }
     };
@@ -184,7 +196,8 @@ fn read_lifecycle(line: &Line, received_on: Option<NaiveDate>, errors: &mut Vec<
     let taken_on = optional_date(line, "taken_on", errors);
     let closed_on = optional_date(line, "closed_on", errors);
     let outcome_text = line.get("outcome");
-    let outcome: Option<Outcome> = if outcome_text.is_empty() { None } else { code_or_error(line, "outcome", "suite", errors) };
+    let outcome: Option<Outcome> =
+        if outcome_text.is_empty() { None } else { code_or_error(line, "outcome", "suite", errors) };
     let (status, received_on) = (status?, received_on?);
     if taken_on.is_some_and(|t| t < received_on) {
         errors.push(error("taken_on", "la prise en charge ne peut pas précéder la réception"));
@@ -196,7 +209,9 @@ fn read_lifecycle(line: &Line, received_on: Option<NaiveDate>, errors: &mut Vec<
             }
             match closed_on {
                 None => errors.push(error("closed_on", "une saisine clôturée a une date de clôture")),
-                Some(on) if on < received_on => errors.push(error("closed_on", "la clôture ne peut pas précéder la réception")),
+                Some(on) if on < received_on => {
+                    errors.push(error("closed_on", "la clôture ne peut pas précéder la réception"))
+                }
                 Some(on) if taken_on.is_some_and(|t| on < t) => {
                     errors.push(error("closed_on", "la clôture ne peut pas précéder la prise en charge"))
                 }
@@ -212,7 +227,10 @@ fn read_lifecycle(line: &Line, received_on: Option<NaiveDate>, errors: &mut Vec<
                 errors.push(error("closed_on", "une saisine non clôturée n'a pas de date de clôture"));
             }
             if open == Status::Recue && taken_on.is_some() {
-                errors.push(error("taken_on", "une saisine reçue (non prise en charge) n'a pas de date de prise en charge"));
+                errors.push(error(
+                    "taken_on",
+                    "une saisine reçue (non prise en charge) n'a pas de date de prise en charge",
+                ));
             }
             match open {
                 Status::Recue => Stage::Received,

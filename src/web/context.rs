@@ -3,9 +3,10 @@
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use serde::Serialize;
 
-use super::auth::guards::{resolve, Pending};
+use super::auth::guards::{resolve, CurrentUser, Pending};
 use super::auth::CsrfToken;
 use super::state::AppState;
+use crate::db::queue::{self, QueueCount, Scope};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Flash {
@@ -33,6 +34,29 @@ pub struct Layout {
     pub flash: Option<Flash>,
     pub user: Option<LayoutUser>,
     pub csrf: String,
+    /// The signed-in mediator's "à traiter" queue, counted for the navigation.
+    pub queue: Option<QueueCount>,
+}
+
+/// Counts the queue of a mediator ready to work; `None` for everyone else or on failure.
+async fn queue_count(state: &AppState, user: &CurrentUser) -> Option<QueueCount> {
+    if user.pending != Pending::None || !user.role.can_work_on_saisines() {
+        return None;
+    }
+    let (pool, today, scope) = (state.pool.clone(), state.clock.today(), Scope::Mine(user.id));
+    let counted = rocket::tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        queue::count(&mut conn, scope, today)
+    })
+    .await;
+    match counted {
+        Ok(Ok(count)) => Some(count),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "file à traiter : comptage impossible");
+            None
+        }
+        Err(_) => None,
+    }
 }
 
 #[rocket::async_trait]
@@ -51,7 +75,12 @@ impl<'r> FromRequest<'r> for Layout {
             .succeeded()
             .flatten()
             .map(|f| Flash { kind: f.kind().to_string(), message: f.message().to_string() });
-        let user = resolve(request).await.as_ref().map(|u| LayoutUser {
+        let current = resolve(request).await.as_ref();
+        let queue = match (request.rocket().state::<AppState>(), current) {
+            (Some(state), Some(user)) => queue_count(state, user).await,
+            _ => None,
+        };
+        let user = current.map(|u| LayoutUser {
             name: u.name.clone(),
             role: u.role.code().to_string(),
             role_label: u.role.label().to_string(),
@@ -63,7 +92,7 @@ impl<'r> FromRequest<'r> for Layout {
             Outcome::Success(token) => token.0,
             _ => String::new(),
         };
-        Outcome::Success(Layout { mediation, flash, user, csrf })
+        Outcome::Success(Layout { mediation, flash, user, csrf, queue })
     }
 }
 

@@ -6,11 +6,13 @@ mod auth;
 mod context;
 mod error;
 mod fairings;
+mod followup_view;
 mod health;
 mod html;
 mod params;
 mod state;
 mod steps;
+mod sweeper;
 mod view;
 
 use std::sync::Arc;
@@ -46,6 +48,7 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
         .attach(assets::templates_fairing())
         .attach(fairings::SecurityHeaders)
         .attach(fairings::RequestLog)
+        .attach(sweeper::fairing())
         .mount("/", html::routes())
         .mount("/", assets::routes())
         .mount("/", health::routes())

@@ -7,6 +7,7 @@ mod api_lifecycle;
 mod auth;
 mod backends;
 mod concurrency;
+mod deadlines;
 mod html_pages;
 mod list;
 mod partner;

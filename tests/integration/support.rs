@@ -107,6 +107,8 @@ pub fn test_figment(dir: &TestDir) -> rocket::figment::Figment {
         .merge(("data_dir", dir.path().to_path_buf()))
         .merge(("database_url", database_url(dir)))
         .merge(("log_level", "off"))
+        // Tests run the deadline sweep themselves, on the day they choose.
+        .merge(("sweep_interval_minutes", 0))
 }
 
 /// A direct connection to a test's database, migrated.

@@ -3,14 +3,17 @@
 mod account;
 mod admin_accounts;
 mod admin_audit;
+mod admin_deadlines;
 mod admin_lists;
 mod attachments;
 mod catchers;
 mod edit;
 mod form;
+mod indicators;
 mod list;
 mod partner;
 mod partner_form;
+mod queue;
 mod show;
 mod signin;
 
@@ -28,6 +31,9 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_audit::routes());
     routes.extend(partner::routes());
     routes.extend(attachments::routes());
+    routes.extend(admin_deadlines::routes());
+    routes.extend(queue::routes());
+    routes.extend(indicators::routes());
     routes
 }
 

@@ -11,11 +11,12 @@ use crate::auth::UserId;
 use crate::db::audit;
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::saisines::{self, Stamp};
-use crate::db::{attachments, events, operations, users, DbError};
+use crate::db::{attachments, events, operations, queue, users, DbError};
 use crate::domain::{DomainError, Reference};
 use crate::web::auth::{CurrentUser, Mediator, Protected, Reader};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
+use crate::web::followup_view::DeadlinesView;
 use crate::web::state::Db;
 use crate::web::steps::{Step, StepInput};
 use crate::web::view::{Detail, FormChoices, TimelineEntry};
@@ -41,19 +42,21 @@ async fn render(
 ) -> Result<Template, PageError> {
     let reveal = viewer.role.sees_personal_data();
     let actor = viewer.actor();
-    let at = now.at;
-    let (saisine, timeline, lists, assignable, files, duplicates) = db
+    let (at, today) = (now.at, now.today);
+    let (saisine, timeline, lists, assignable, (settings, queue_entry), files, duplicates) = db
         .run(move |conn| {
             let saisine = saisines::find(conn, reference)?;
             let timeline = events::for_saisine(conn, saisine.id)?;
             if reveal {
                 audit::record(conn, &actor, AuditAction::PersonalDataViewed, &reference.to_string(), "", at)?;
             }
+            let follow_up = queue::entry_of(conn, &saisine, today)?;
             let files = attachments::list(conn, saisine.id)?;
             let duplicates = saisines::possible_duplicates(conn, &saisine)?;
-            Ok((saisine, timeline, ReferenceLists::load(conn)?, users::list(conn)?, files, duplicates))
+            Ok((saisine, timeline, ReferenceLists::load(conn)?, users::list(conn)?, follow_up, files, duplicates))
         })
         .await?;
+    let deadlines = DeadlinesView::new(&queue_entry, &settings, today);
     let files: Vec<_> = files
         .iter()
         .map(|f| {
@@ -79,7 +82,7 @@ async fn render(
     };
     Ok(Template::render(
         "saisines/show.html",
-        context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable,
+        context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable, deadlines,
         files, duplicates, referral,
         no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
     ))

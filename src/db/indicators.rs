@@ -1,0 +1,45 @@
+//! The indicators' queries: which saisines to measure. The arithmetic is the domain's.
+//!
+//! The annual report calls `for_year(conn, year, today)`; the dashboard adds `overdue_now`
+//! over every open saisine, whatever its year.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::deadline_settings;
+use super::models::ClockRow;
+use super::schema::saisines;
+use super::{DbConn, DbResult};
+use crate::domain::indicators::{self, is_overdue, Indicators};
+use crate::domain::{Lifecycle, Status};
+
+fn lifecycles(rows: Vec<ClockRow>) -> DbResult<Vec<Lifecycle>> {
+    rows.iter().map(ClockRow::lifecycle).collect()
+}
+
+/// The indicators over the saisines received from `from` to `to` (both included), as of `today`.
+pub fn for_period(conn: &mut DbConn, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> DbResult<Indicators> {
+    let settings = deadline_settings::load(conn)?;
+    let rows =
+        saisines::table.filter(saisines::received_on.between(from, to)).select(ClockRow::as_select()).load(conn)?;
+    Ok(indicators::compute(&settings, &lifecycles(rows)?, today))
+}
+
+/// The indicators over the saisines received in `year`, as of `today`.
+pub fn for_year(conn: &mut DbConn, year: i32, today: NaiveDate) -> DbResult<Indicators> {
+    let (Some(from), Some(to)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
+        return Err(crate::domain::DomainError::invalid("year", "invalid_year", "année invalide").into());
+    };
+    for_period(conn, from, to, today)
+}
+
+/// Open saisines, of any year, past their take-up or handling deadline today.
+pub fn overdue_now(conn: &mut DbConn, today: NaiveDate) -> DbResult<u32> {
+    let settings = deadline_settings::load(conn)?;
+    let rows = saisines::table
+        .filter(saisines::status.ne(Status::Cloturee.code()))
+        .select(ClockRow::as_select())
+        .load(conn)?;
+    let overdue = lifecycles(rows)?.iter().filter(|l| is_overdue(&settings, l, today)).count();
+    Ok(u32::try_from(overdue).unwrap_or(u32::MAX))
+}

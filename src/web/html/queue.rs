@@ -1,0 +1,147 @@
+//! The "à traiter" page of a mediator, with the indicators block, and recording a reminder.
+
+use chrono::Datelike;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, FromForm, Route};
+use rocket_dyn_templates::{context, Template};
+use serde::Serialize;
+
+use crate::db::queue::{self, QueueEntry, Scope};
+use crate::db::reference_lists::ReferenceLists;
+use crate::db::saisines::Stamp;
+use crate::db::{followups, indicators, users, DbError};
+use crate::domain::dates::parse_date;
+use crate::domain::deadlines::DeadlineSettings;
+use crate::domain::{DomainError, Reference, Saisine};
+use crate::web::auth::{Mediator, Protected};
+use crate::web::context::{Layout, Now};
+use crate::web::error::PageError;
+use crate::web::followup_view::{AttentionView, IndicatorsView};
+use crate::web::state::Db;
+use crate::web::view::ListItem;
+
+/// One line of the queue: the saisine (personal data masked, as in every list) and its reasons.
+#[derive(Debug, Serialize)]
+struct QueueItem {
+    #[serde(flatten)]
+    item: ListItem,
+    assigned_to: Option<String>,
+    attentions: Vec<AttentionView>,
+    late: bool,
+    waiting: bool,
+}
+
+struct QueueData {
+    settings: DeadlineSettings,
+    entries: Vec<QueueEntry>,
+    saisines: Vec<Saisine>,
+    lists: ReferenceLists,
+    names: Vec<(i32, String)>,
+    indicators: IndicatorsView,
+}
+
+fn load(conn: &mut crate::db::DbConn, scope: Scope, now: &Now) -> crate::db::DbResult<QueueData> {
+    let (settings, entries) = queue::entries(conn, scope, now.today)?;
+    let ids: Vec<i32> = entries.iter().map(|e| e.saisine_id).collect();
+    let saisines = queue::saisines_by_id(conn, &ids)?;
+    let names = users::list(conn)?.into_iter().map(|u| (u.id.0, u.display_name)).collect();
+    let year = now.today.year();
+    let found = indicators::for_year(conn, year, now.today)?;
+    let overdue = indicators::overdue_now(conn, now.today)?;
+    let indicators = IndicatorsView::new(year, found, overdue, &settings);
+    Ok(QueueData { settings, entries, saisines, lists: ReferenceLists::load(conn)?, names, indicators })
+}
+
+fn items(data: &QueueData, today: chrono::NaiveDate) -> Vec<QueueItem> {
+    data.entries
+        .iter()
+        .filter_map(|entry| {
+            let saisine = data.saisines.iter().find(|s| s.id.0 == entry.saisine_id)?;
+            let assignee = saisine.assigned_to.and_then(|u| data.names.iter().find(|(id, _)| *id == u.0));
+            Some(QueueItem {
+                item: ListItem::new(saisine, &data.lists, today),
+                assigned_to: assignee.map(|(_, name)| name.clone()),
+                attentions: AttentionView::all(entry, &data.settings, today),
+                late: entry.attentions.iter().any(|a| a.late),
+                waiting: crate::domain::deadlines::Wait::of(&entry.lifecycle).is_some(),
+            })
+        })
+        .collect()
+}
+
+#[get("/a-traiter?<equipe>")]
+async fn page(user: Mediator, equipe: Option<&str>, db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
+    let team = equipe == Some("1");
+    let scope = if team { Scope::Team } else { Scope::Mine(user.0.id) };
+    let today = now.today;
+    let data = db.run(move |conn| load(conn, scope, &now)).await?;
+    let items = items(&data, today);
+    let late = items.iter().filter(|i| i.late).count();
+    Ok(Template::render(
+        "queue/list.html",
+        context! { layout, items, late, team, indicators: data.indicators, settings: data.settings,
+        day_count: data.settings.day_count.label(), today: today.to_string() },
+    ))
+}
+
+#[derive(FromForm)]
+struct ReminderForm {
+    date: Option<String>,
+    text: Option<String>,
+    /// `a-traiter` to come back to the queue; the saisine's page otherwise.
+    retour: Option<String>,
+}
+
+fn reminder_date(value: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, DomainError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(today),
+        Some(text) => parse_date(text).ok_or_else(|| {
+            DomainError::invalid("date", "invalid_date", "date invalide : attendu JJ/MM/AAAA ou AAAA-MM-JJ")
+        }),
+    }
+}
+
+fn refusal_text(error: &DomainError) -> String {
+    match error.field_errors() {
+        [] => error.to_string(),
+        errors => errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ; "),
+    }
+}
+
+/// Records that the person was reminded of the requested documents.
+#[post("/saisines/<reference>/relance", data = "<form>")]
+async fn remind(
+    user: Mediator,
+    reference: Reference,
+    form: Protected<ReminderForm>,
+    db: Db,
+    now: Now,
+) -> Result<Flash<Redirect>, PageError> {
+    let form = form.0;
+    let back = match form.retour.as_deref() {
+        Some("a-traiter") => "/a-traiter".to_string(),
+        _ => format!("/saisines/{reference}"),
+    };
+    let note = form.text.unwrap_or_default();
+    let (today, at, actor) = (now.today, now.at, user.0.actor());
+    let recorded = match reminder_date(form.date.as_deref(), today) {
+        Ok(on) => {
+            db.run(move |conn| {
+                followups::record_reminder(conn, reference, on, &note, today, &Stamp { actor: &actor, at })
+            })
+            .await
+        }
+        Err(e) => Err(DbError::Domain(e)),
+    };
+    match recorded {
+        Ok(()) => Ok(Flash::success(Redirect::to(back), format!("Relance enregistrée pour la saisine {reference}."))),
+        Err(DbError::Domain(e)) => {
+            Ok(Flash::error(Redirect::to(back), format!("Relance refusée : {}", refusal_text(&e))))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![page, remind]
+}
