@@ -270,27 +270,3 @@ pub fn assign(
         audit::record(conn, stamp.actor, AuditAction::SaisineAssigned, &reference.to_string(), &text, stamp.at)
     })
 }
-
-/// Other saisines of the same person (same NIR, or same e-mail) received within 7 days: a
-/// possible duplicate, shown to the mediator rather than refused.
-pub fn possible_duplicates(conn: &mut DbConn, saisine: &Saisine) -> DbResult<Vec<String>> {
-    let requester = &saisine.facts.requester;
-    let nir = requester.nir.as_ref().map(|n| n.as_str().to_string());
-    let email = requester.email.as_ref().map(|e| e.as_str().to_string());
-    if nir.is_none() && email.is_none() {
-        return Ok(Vec::new());
-    }
-    let day = saisine.facts.received_on;
-    let window = (day - chrono::Duration::days(7), day + chrono::Duration::days(7));
-    let mut query = saisines::table
-        .filter(saisines::id.ne(saisine.id.0))
-        .filter(saisines::received_on.between(window.0, window.1))
-        .into_boxed();
-    query = match (nir, email) {
-        (Some(nir), Some(email)) => query.filter(saisines::nir.eq(nir).or(saisines::email.eq(email))),
-        (Some(nir), None) => query.filter(saisines::nir.eq(nir)),
-        (None, Some(email)) => query.filter(saisines::email.eq(email)),
-        (None, None) => return Ok(Vec::new()),
-    };
-    Ok(query.order(saisines::received_on.asc()).select(saisines::reference).limit(20).load(conn)?)
-}

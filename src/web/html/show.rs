@@ -52,7 +52,8 @@ async fn render(
             }
             let follow_up = queue::entry_of(conn, &saisine, today)?;
             let files = attachments::list(conn, saisine.id)?;
-            let duplicates = saisines::possible_duplicates(conn, &saisine)?;
+            let duplicates =
+                queue::possible_duplicates(conn, &[saisine.id.0])?.remove(&saisine.id.0).unwrap_or_default();
             Ok((saisine, timeline, ReferenceLists::load(conn)?, users::list(conn)?, follow_up, files, duplicates))
         })
         .await?;
