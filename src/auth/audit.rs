@@ -33,6 +33,8 @@ audit_actions! {
     SaisineEdited => "saisine_modifiee", "Saisine modifiée";
     SaisineStep => "saisine_etape", "Étape de saisine";
     SaisineAssigned => "saisine_attribuee", "Saisine attribuée";
+    SaisineImported => "saisine_importee", "Saisine importée";
+    FileImported => "import_csv", "Import de fichier CSV";
     PartnerSubmission => "saisine_deposee_partenaire", "Saisine déposée par un partenaire";
     AttachmentAdded => "piece_jointe_ajoutee", "Pièce jointe ajoutée";
     AttachmentDownloaded => "piece_jointe_consultee", "Pièce jointe consultée";

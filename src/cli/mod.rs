@@ -1,7 +1,8 @@
 //! The command line: `mediation serve` (default), `mediation migrate`, `mediation sweep`,
-//! `mediation user add`, `mediation copy-data`, `mediation backup`.
+//! `mediation user add`, `mediation copy-data`, `mediation backup`, `mediation import`.
 
 mod data;
+mod import;
 mod user;
 
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Command {
     CopyData(data::CopyArgs),
     /// Sauvegarde cohérente d'une base SQLite, même pendant que le serveur tourne.
     Backup(data::BackupArgs),
+    /// Importe des saisines d'un fichier CSV (tout ou rien, sauf --skip-invalid).
+    Import(import::ImportArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -45,6 +48,7 @@ pub fn run() -> ExitCode {
         Command::User(command) => user::run(command),
         Command::CopyData(args) => data::copy_data(args),
         Command::Backup(args) => data::backup(args),
+        Command::Import(args) => import::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ pub mod copy;
 pub mod deadline_settings;
 pub mod events;
 pub mod followups;
+pub mod import;
 pub mod indicators;
 pub mod list;
 pub(crate) mod models;

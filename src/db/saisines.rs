@@ -33,7 +33,7 @@ fn bump_counter(conn: &mut DbConn, year: i32) -> DbResult<usize> {
 /// Takes the next number of the year's sequence, inside the caller's write transaction. The
 /// counter's row lock (PostgreSQL) or the write lock (SQLite) serialises writers, so two
 /// saisines never get the same number, even from two instances.
-fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
+pub(crate) fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
     if bump_counter(conn, year)? == 0 {
         // First saisine of the year. Another instance may create the row at the same moment:
         // the insert runs in a savepoint, and on a conflict the row now exists to bump.
@@ -54,7 +54,7 @@ fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
     Reference::new(year, sequence).map_err(|_| DbError::Corrupt(format!("séquence {year} invalide")))
 }
 
-fn replace_motifs(conn: &mut DbConn, id: SaisineId, facts: &SaisineFacts) -> DbResult<()> {
+pub(crate) fn replace_motifs(conn: &mut DbConn, id: SaisineId, facts: &SaisineFacts) -> DbResult<()> {
     diesel::delete(saisine_motifs::table.filter(saisine_motifs::saisine_id.eq(id.0))).execute(conn)?;
     // One row at a time: batch inserts are not portable across the two backends.
     for motif in &facts.motifs {
@@ -140,7 +140,7 @@ pub fn find(conn: &mut DbConn, reference: Reference) -> DbResult<Saisine> {
 
 /// Locks the saisine's row for the rest of the transaction (PostgreSQL; SQLite's write lock
 /// is already held), so that two moves on it never both pass the domain's checks.
-fn lock(conn: &mut DbConn, reference: Reference) -> DbResult<()> {
+pub(crate) fn lock(conn: &mut DbConn, reference: Reference) -> DbResult<()> {
     let locked = diesel::update(saisines::table.filter(saisines::reference.eq(reference.to_string())))
         .set(saisines::updated_at.eq(saisines::updated_at))
         .execute(conn)?;

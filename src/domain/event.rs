@@ -24,6 +24,8 @@ pub enum EventKind {
     Relance,
     /// The sweep noted that requested documents did not come by their due date.
     EcheanceDepassee,
+    /// Brought in from a spreadsheet (the file's name in the text).
+    Importee,
 }
 
 impl EventKind {
@@ -39,6 +41,7 @@ impl EventKind {
         EventKind::Attribuee,
         EventKind::Relance,
         EventKind::EcheanceDepassee,
+        EventKind::Importee,
     ];
 
     pub fn code(self) -> &'static str {
@@ -52,6 +55,7 @@ impl EventKind {
             EventKind::Cloturee => "cloturee",
             EventKind::Rouverte => "rouverte",
             EventKind::Attribuee => "attribuee",
+            EventKind::Importee => "importee",
             EventKind::Relance => "relance",
             EventKind::EcheanceDepassee => "echeance_depassee",
         }
@@ -68,6 +72,7 @@ impl EventKind {
             EventKind::Cloturee => "Clôture",
             EventKind::Rouverte => "Réouverture",
             EventKind::Attribuee => "Attribution",
+            EventKind::Importee => "Importée",
             EventKind::Relance => "Relance envoyée",
             EventKind::EcheanceDepassee => "Pièces non reçues à l'échéance",
         }

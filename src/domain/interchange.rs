@@ -183,14 +183,16 @@ pub fn read_line(
             None
         }
     };
-    let lifecycle = read_lifecycle(line, facts.as_ref().map(|f| f.received_on), &mut errors);
+    let received_on = facts.as_ref().map(|f| f.received_on).or_else(|| parse_date(line.get("received_on")));
+    let lifecycle = read_lifecycle(line, received_on, &mut errors);
     match (facts, lifecycle) {
         (Some(facts), Some(lifecycle)) if errors.is_empty() => Ok(ImportedSaisine { reference, facts, lifecycle }),
         _ => Err(errors),
     }
 }
 
-/// The status columns, checked against the same rules as the moves of the application.
+/// The status columns, checked against the same rules as the moves of the application. Every
+/// wrong cell is reported, even when the reception date itself is wrong.
 fn read_lifecycle(line: &Line, received_on: Option<NaiveDate>, errors: &mut Vec<FieldError>) -> Option<Lifecycle> {
     let status: Option<Status> = code_or_error(line, "status", "statut", errors);
     let taken_on = optional_date(line, "taken_on", errors);
@@ -198,49 +200,62 @@ fn read_lifecycle(line: &Line, received_on: Option<NaiveDate>, errors: &mut Vec<
     let outcome_text = line.get("outcome");
     let outcome: Option<Outcome> =
         if outcome_text.is_empty() { None } else { code_or_error(line, "outcome", "suite", errors) };
-    let (status, received_on) = (status?, received_on?);
-    if taken_on.is_some_and(|t| t < received_on) {
+    let before = |a: Option<NaiveDate>, b: Option<NaiveDate>| matches!((a, b), (Some(a), Some(b)) if a < b);
+    if before(taken_on, received_on) {
         errors.push(error("taken_on", "la prise en charge ne peut pas précéder la réception"));
     }
-    let stage = match status {
-        Status::Cloturee => {
-            if outcome_text.is_empty() {
-                errors.push(error("outcome", "une saisine clôturée a une suite (outcome)"));
-            }
-            match closed_on {
-                None => errors.push(error("closed_on", "une saisine clôturée a une date de clôture")),
-                Some(on) if on < received_on => {
-                    errors.push(error("closed_on", "la clôture ne peut pas précéder la réception"))
-                }
-                Some(on) if taken_on.is_some_and(|t| on < t) => {
-                    errors.push(error("closed_on", "la clôture ne peut pas précéder la prise en charge"))
-                }
-                Some(_) => {}
-            }
-            Stage::Closed { outcome: outcome?, on: closed_on? }
-        }
-        open => {
-            if !outcome_text.is_empty() {
-                errors.push(error("outcome", "une saisine non clôturée n'a pas de suite"));
-            }
-            if closed_on.is_some() {
-                errors.push(error("closed_on", "une saisine non clôturée n'a pas de date de clôture"));
-            }
-            if open == Status::Recue && taken_on.is_some() {
-                errors.push(error(
-                    "taken_on",
-                    "une saisine reçue (non prise en charge) n'a pas de date de prise en charge",
-                ));
-            }
-            match open {
-                Status::Recue => Stage::Received,
-                Status::EnCours => Stage::InProgress,
-                _ => {
-                    let since = taken_on.unwrap_or(received_on);
-                    Stage::AwaitingDocuments { since, due_on: since + Duration::days(IMPORTED_WAIT_DAYS) }
-                }
-            }
+    match status? {
+        Status::Cloturee => check_closed(outcome_text, closed_on, received_on, taken_on, errors),
+        open => check_open(open, outcome_text, closed_on, taken_on, errors),
+    }
+    let received_on = received_on?;
+    let stage = match status? {
+        Status::Cloturee => Stage::Closed { outcome: outcome?, on: closed_on? },
+        Status::Recue => Stage::Received,
+        Status::EnCours => Stage::InProgress,
+        Status::AttentePieces => {
+            let since = taken_on.unwrap_or(received_on);
+            Stage::AwaitingDocuments { since, due_on: since + Duration::days(IMPORTED_WAIT_DAYS) }
         }
     };
     Some(Lifecycle { received_on, taken_on, stage, days_waiting: 0 })
+}
+
+fn check_closed(
+    outcome: &str,
+    closed_on: Option<NaiveDate>,
+    received_on: Option<NaiveDate>,
+    taken_on: Option<NaiveDate>,
+    errors: &mut Vec<FieldError>,
+) {
+    if outcome.is_empty() {
+        errors.push(error("outcome", "une saisine clôturée a une suite (outcome)"));
+    }
+    let Some(on) = closed_on else {
+        errors.push(error("closed_on", "une saisine clôturée a une date de clôture"));
+        return;
+    };
+    if received_on.is_some_and(|r| on < r) {
+        errors.push(error("closed_on", "la clôture ne peut pas précéder la réception"));
+    } else if taken_on.is_some_and(|t| on < t) {
+        errors.push(error("closed_on", "la clôture ne peut pas précéder la prise en charge"));
+    }
+}
+
+fn check_open(
+    status: Status,
+    outcome: &str,
+    closed_on: Option<NaiveDate>,
+    taken_on: Option<NaiveDate>,
+    errors: &mut Vec<FieldError>,
+) {
+    if !outcome.is_empty() {
+        errors.push(error("outcome", "une saisine non clôturée n'a pas de suite"));
+    }
+    if closed_on.is_some() {
+        errors.push(error("closed_on", "une saisine non clôturée n'a pas de date de clôture"));
+    }
+    if status == Status::Recue && taken_on.is_some() {
+        errors.push(error("taken_on", "une saisine reçue (non prise en charge) n'a pas de date de prise en charge"));
+    }
 }
