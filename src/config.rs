@@ -91,14 +91,15 @@ pub enum ConfigError {
     SecretKey(String),
 }
 
-/// Body limits that fit the application: attachments of 5 MB (three on the partner form), so
-/// a form with files may carry 20 MiB; a file part over 6 MiB is cut, the rest checked by us.
+/// Body limits that fit the application: a CSV file to import may weigh up to 20 MiB, so a
+/// multipart form may carry 24 MiB; attachments (5 MB each) are checked by the application,
+/// which then answers with a message rather than a cut connection.
 fn default_limits() -> rocket::data::Limits {
     use rocket::data::ToByteUnit;
     rocket::data::Limits::default()
         .limit("form", 64.kibibytes())
-        .limit("data-form", 20.mebibytes())
-        .limit("file", 6.mebibytes())
+        .limit("data-form", 24.mebibytes())
+        .limit("file", 20.mebibytes())
         .limit("json", 1.mebibytes())
 }
 

@@ -27,6 +27,7 @@ pub const TABLES: &[&str] = &[
     "attachments",
     "deadline_settings",
     "followups",
+    "pending_imports",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -55,7 +56,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         audit_log,
         attachments,
         deadline_settings,
-        followups
+        followups,
+        pending_imports
     ))
 }
 
@@ -167,6 +169,10 @@ pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnM
     ));
     copy_by_key!(source, target, progress, followups, id, (
         id: i32, saisine_id: i32, request_event_id: i32, kind: String, done_at: NaiveDateTime
+    ));
+    copy_whole!(source, target, progress, pending_imports, (
+        token_hash: String, file_name: String, content: Vec<u8>, skip_invalid: bool, created_by: i32,
+        created_at: NaiveDateTime
     ));
     reset_sequences(target)
 }

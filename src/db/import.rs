@@ -148,3 +148,53 @@ pub fn update(
         stamp.at,
     )
 }
+
+/// A file waiting for its confirmation.
+pub struct PendingImport {
+    pub file_name: String,
+    pub content: Vec<u8>,
+    pub skip_invalid: bool,
+}
+
+/// Keeps an uploaded file until it is confirmed; files older than a day are forgotten.
+pub fn keep_pending(
+    conn: &mut DbConn,
+    digest: &str,
+    file: &PendingImport,
+    by: crate::auth::UserId,
+    at: chrono::NaiveDateTime,
+) -> DbResult<()> {
+    use super::schema::pending_imports as p;
+    diesel::delete(p::table.filter(p::created_at.lt(at - chrono::Duration::days(1)))).execute(conn)?;
+    diesel::insert_into(p::table)
+        .values((
+            p::token_hash.eq(digest),
+            p::file_name.eq(&file.file_name),
+            p::content.eq(&file.content),
+            p::skip_invalid.eq(file.skip_invalid),
+            p::created_by.eq(by.0),
+            p::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The file an administrator uploaded, still waiting.
+pub fn pending(conn: &mut DbConn, digest: &str, by: crate::auth::UserId) -> DbResult<PendingImport> {
+    use super::schema::pending_imports as p;
+    let found: (String, Vec<u8>, bool) = p::table
+        .find(digest)
+        .filter(p::created_by.eq(by.0))
+        .select((p::file_name, p::content, p::skip_invalid))
+        .first(conn)
+        .optional()?
+        .ok_or(super::DbError::NotFound)?;
+    Ok(PendingImport { file_name: found.0, content: found.1, skip_invalid: found.2 })
+}
+
+/// Drops a waiting file once it is imported.
+pub fn forget_pending(conn: &mut DbConn, digest: &str) -> DbResult<()> {
+    use super::schema::pending_imports as p;
+    diesel::delete(p::table.find(digest)).execute(conn)?;
+    Ok(())
+}

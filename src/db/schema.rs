@@ -190,6 +190,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pending_imports (token_hash) {
+        token_hash -> Text,
+        file_name -> Text,
+        content -> Binary,
+        skip_invalid -> Bool,
+        created_by -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(saisine_motifs -> saisines (saisine_id));
 diesel::joinable!(followups -> saisines (saisine_id));
 diesel::joinable!(saisine_motifs -> motifs (motif));
@@ -216,5 +227,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     attachments,
     deadline_settings,
-    followups
+    followups,
+    pending_imports
 );

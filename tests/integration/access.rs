@@ -44,6 +44,7 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Post, "/admin/comptes/<id>") | (Post, "/admin/comptes/<id>/reinitialisation") => Admin,
         (Get, "/admin/referentiels") | (Post, "/admin/referentiels/<kind>") => Admin,
         (Post, "/admin/referentiels/<kind>/<code>") | (Get, "/admin/journal") => Admin,
+        (Get, "/admin/import") | (Post, "/admin/import") | (Post, "/admin/import/<token>") => Admin,
         (Get, "/admin/delais") | (Post, "/admin/delais") => Admin,
         (Get, "/a-traiter") | (Post, "/saisines/<reference>/relance") => Mediator,
         (Get, "/indicateurs") => Reader,

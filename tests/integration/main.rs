@@ -9,6 +9,7 @@ mod backends;
 mod concurrency;
 mod deadlines;
 mod html_pages;
+mod import;
 mod list;
 mod partner;
 mod platform;

@@ -4,6 +4,7 @@ mod account;
 mod admin_accounts;
 mod admin_audit;
 mod admin_deadlines;
+mod admin_import;
 mod admin_lists;
 mod attachments;
 mod catchers;
@@ -29,6 +30,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_accounts::routes());
     routes.extend(admin_lists::routes());
     routes.extend(admin_audit::routes());
+    routes.extend(admin_import::routes());
     routes.extend(partner::routes());
     routes.extend(attachments::routes());
     routes.extend(admin_deadlines::routes());

@@ -1,0 +1,197 @@
+//! Importing the CSV interchange format: every error reported with nothing written, French
+//! spreadsheets read as they are saved, and a second import of the same file changes nothing.
+
+use mediation::auth::Role;
+use rocket::http::Status;
+use serde_json::{json, Value};
+
+use crate::partner::multipart;
+use crate::support::{nir_with_key, SaisineBuilder, TestApp, TestDir};
+
+const HEADER: &str = "reference,received_on,channel,requester_type,partner,process,motifs,status,taken_on,outcome,closed_on,requester_name,nir,email,phone,summary";
+
+fn run_cli(dir: &TestDir, args: &[&str], file: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mediation"))
+        .arg("import")
+        .args(args)
+        .arg(file)
+        .env("MEDIATION_DATA_DIR", dir.path())
+        .env("MEDIATION_DATABASE_URL", &dir.url)
+        .output()
+        .expect("mediation import")
+}
+
+fn write(dir: &TestDir, name: &str, content: &[u8]) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    path.to_string_lossy().to_string()
+}
+
+#[test]
+fn every_error_is_reported_with_its_line_and_column_and_nothing_is_written() {
+    let app = TestApp::new();
+    let nir = nir_with_key("1840575123456");
+    let file = format!(
+        "{HEADER}\n\
+         2026-0001,2026-01-05,courriel,assure,,frais_sante,indu,recue,,,,Ana,{nir},ana@exemple.fr,,ok\n\
+         2026-0002,2026-13-01,fax,assure,,frais_sante,indu,recue,,,,,,,,\n\
+         2026-0003,2026-01-05,courriel,chat,inconnu,frais_sante,indu|motif_inconnu,cloturee,,,,,,,,\n\
+         2026-0004,2026-01-05,courriel,assure,,frais_sante,indu,cloturee,2026-01-06,explications,2026-01-04,,,,,\n\
+         2026-0005,2026-01-05,courriel,assure,,frais_sante,indu,en_cours,2026-01-06,explications,,,1 84 05 75 123 456 00,pas-un-courriel,12,\n\
+         2026-0001,2026-01-05,courriel,assure,,frais_sante,indu,recue,,,,,,,,\n\
+         26-7,2026-01-05,courriel,assure,,frais_sante,indu,recue,2026-01-06,,,,,,,\n"
+    );
+    let path = write(&app.dir, "erreurs.csv", file.as_bytes());
+    let output = run_cli(&app.dir, &[], &path);
+    assert!(!output.status.success());
+    let errors = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "ligne 3, colonne received_on",
+        "ligne 3, colonne channel : valeur inconnue",
+        "ligne 4, colonne requester_type",
+        "ligne 4, colonne partner : partenaire inconnu : « inconnu »",
+        "ligne 4, colonne motifs : motif inconnu : « motif_inconnu »",
+        "ligne 4, colonne outcome : une saisine clôturée a une suite",
+        "ligne 4, colonne closed_on : une saisine clôturée a une date de clôture",
+        "ligne 5, colonne closed_on : la clôture ne peut pas précéder la réception",
+        "ligne 6, colonne outcome : une saisine non clôturée n'a pas de suite",
+        "ligne 6, colonne nir : la clé du NIR",
+        "ligne 6, colonne email",
+        "ligne 6, colonne phone",
+        "ligne 7, colonne reference : référence en double",
+        "ligne 8, colonne reference",
+        "ligne 8, colonne taken_on : une saisine reçue (non prise en charge)",
+    ] {
+        assert!(errors.contains(expected), "« {expected} » absent de :\n{errors}");
+    }
+    assert!(String::from_utf8_lossy(&output.stdout).contains("7 ligne(s)"));
+    assert_eq!(app.count(), 0, "all or nothing");
+
+    let skipped = run_cli(&app.dir, &["--skip-invalid"], &path);
+    assert!(skipped.status.success(), "{}", String::from_utf8_lossy(&skipped.stderr));
+    assert!(String::from_utf8_lossy(&skipped.stdout).contains("1 à créer"));
+    assert_eq!(app.count(), 1, "--skip-invalid writes the valid line");
+    assert_eq!(app.saisine("2026-0001")["nir"], nir);
+}
+
+#[test]
+fn a_french_spreadsheet_in_windows_1252_with_semicolons_and_french_dates_is_read() {
+    let app = TestApp::new();
+    let content = "reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary\r\n\
+        2021-0007;04/01/2021;Téléphone;Assuré;Défenseur des droits;Revenus de remplacement;Paiement non reçu|Indu / trop-perçu;Clôturée;05/01/2021;Paiement reçu, droit accordé;20/01/2021;René François;;;;\"IJ bloquées; relance faite\"\r\n\
+        ;10/02/2021;compte ameli;ASSURE;;css;delai_traitement;En cours d'instruction;11/02/2021;;;Zoé;;;;\r\n";
+    let (bytes, _, failed) = encoding_rs::WINDOWS_1252.encode(content);
+    assert!(!failed);
+    let path = write(&app.dir, "tableur.csv", &bytes);
+    let output = run_cli(&app.dir, &[], &path);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let imported = app.saisine("2021-0007");
+    assert_eq!(imported["channel"], "telephone");
+    assert_eq!(imported["partner"], "defenseur_des_droits");
+    assert_eq!(imported["motifs"], json!(["indu", "paiement_non_recu"]));
+    assert_eq!(imported["status"], "cloturee");
+    assert_eq!(imported["outcome"], "paiement_recu");
+    assert_eq!(imported["closed_on"], "2021-01-20");
+    assert_eq!(imported["requester_name"], "René François");
+    assert_eq!(imported["summary"], "IJ bloquées; relance faite");
+    let (_, events) = app.get_json("/api/v1/saisines/2021-0007/evenements");
+    assert_eq!(events[0]["kind"], "importee");
+    assert_eq!(events[0]["text"], "tableur.csv");
+    // The line without a reference got the next number of its year, after the imported one.
+    assert_eq!(app.saisine("2021-0008")["requester_name"], "Zoé");
+    assert_eq!(app.create(&SaisineBuilder::default().received_on("2021-03-01")), "2021-0009");
+}
+
+#[test]
+fn importing_the_same_file_twice_changes_nothing_the_second_time_and_a_changed_line_updates() {
+    let app = TestApp::new();
+    let mut lines = vec![HEADER.to_string()];
+    for i in 1..=300 {
+        let status = match i % 3 {
+            0 => "recue,,,".to_string(),
+            1 => "en_cours,2026-02-02,,".to_string(),
+            _ => "cloturee,2026-02-02,explications,2026-02-10".to_string(),
+        };
+        lines.push(format!("2026-{i:04},2026-02-01,courriel,assure,,droits,information,{status},Personne {i},,,,"));
+    }
+    let path = write(&app.dir, "grand.csv", (lines.join("\n") + "\n").as_bytes());
+    let first = run_cli(&app.dir, &[], &path);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("300 à créer"));
+    assert_eq!(app.count(), 300);
+    let audit_before = app.audit_actions().len();
+
+    let second = run_cli(&app.dir, &[], &path);
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 à créer, 0 à modifier, 300 inchangée(s)"));
+    assert_eq!(app.count(), 300);
+    assert_eq!(app.audit_actions().len(), audit_before, "nothing written the second time");
+    assert_eq!(app.timeline_kinds("2026-0002"), ["importee"]);
+
+    // Line 2 of the file holds 2026-0002, closed with « explications » on 10 February.
+    lines[2] = "2026-0002,2026-02-01,telephone,assure,,droits,information,cloturee,2026-02-02,abandon,2026-02-20,Personne 2,,,,".into();
+    let path = write(&app.dir, "corrige.csv", (lines.join("\n") + "\n").as_bytes());
+    let third = run_cli(&app.dir, &[], &path);
+    assert!(String::from_utf8_lossy(&third.stdout).contains("0 à créer, 1 à modifier, 299 inchangée(s)"));
+    let changed = app.saisine("2026-0002");
+    assert_eq!(
+        (changed["channel"].as_str(), changed["status"].as_str(), changed["outcome"].as_str()),
+        (Some("telephone"), Some("cloturee"), Some("abandon"))
+    );
+    let (_, events) = app.get_json("/api/v1/saisines/2026-0002/evenements");
+    let update = &events[1];
+    assert_eq!(update["kind"], "modifiee");
+    assert_eq!(update["text"], "import de corrige.csv");
+    let fields: Vec<&str> =
+        update["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["channel", "outcome", "closed_on"]);
+}
+
+#[test]
+fn administrators_preview_then_confirm_an_import_on_the_page() {
+    let app = TestApp::new();
+    let admin = app.browser_as(Role::Admin);
+    let csv = format!("{HEADER}\n2026-0010,2026-03-01,courriel,assure,,css,indu,recue,,,,Léa,,,,\n");
+    let upload = |csrf: &str, skip: bool| {
+        let mut fields = vec![("csrf_token", csrf)];
+        if skip {
+            fields.push(("skip_invalid", "true"));
+        }
+        let (content_type, body) = multipart(&fields, &[("file", "mars.csv", csv.as_bytes())]);
+        admin.client.post("/admin/import").header(content_type).body(body).dispatch()
+    };
+    assert_eq!(upload("faux", false).status(), Status::Forbidden);
+    let preview = upload(&admin.csrf(), false);
+    assert_eq!(preview.status(), Status::Ok);
+    let page = preview.into_string().unwrap();
+    assert!(
+        page.contains("Confirmer l&#x27;import (1 création, 0 modification)")
+            || page.contains("Confirmer l'import (1 création")
+    );
+    assert_eq!(app.count(), 0, "a preview writes nothing");
+    let start = page.find("/admin/import/").unwrap();
+    let action = page[start..start + page[start..].find('"').unwrap()].to_string();
+    let done = admin.post_form(&action, &[]);
+    assert_eq!(done.status(), Status::Ok);
+    assert!(done.into_string().unwrap().contains("Import terminé"));
+    assert_eq!(app.saisine("2026-0010")["requester_name"], "Léa");
+    assert_eq!(admin.post_form(&action, &[]).status(), Status::NotFound, "a confirmed import is gone");
+    assert!(app.audit_actions().iter().any(|(a, _, t)| a == "import_csv" && t == "mars.csv"));
+    let mediator_page = app.get("/admin/import");
+    assert_eq!(mediator_page.status(), Status::Forbidden);
+}
+
+#[test]
+fn a_file_with_errors_is_shown_with_every_error_and_cannot_be_confirmed() {
+    let app = TestApp::new();
+    let admin = app.browser_as(Role::Admin);
+    let csv = format!("{HEADER}\n2026-0010,2026-03-01,courriel,assure,,css,indu,recue,,,,Léa,,,,\n2026-0011,hier,courriel,assure,,css,indu,recue,,,,,,,,\n");
+    let (content_type, body) = multipart(&[("csrf_token", &admin.csrf())], &[("file", "mars.csv", csv.as_bytes())]);
+    let preview = admin.client.post("/admin/import").header(content_type).body(body).dispatch();
+    assert_eq!(preview.status(), Status::UnprocessableEntity);
+    let page = preview.into_string().unwrap();
+    assert!(page.contains("<td class=\"number\">3</td><td><code>received_on</code></td>"));
+    assert!(!page.contains("Confirmer"));
+    assert_eq!(app.count(), 0);
+    let _: Option<Value> = None;
+}
