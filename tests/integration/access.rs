@@ -52,6 +52,7 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Get, "/api/v1/saisines/<reference>/evenements") | (Get, "/api/v1/referentiels") => Reader,
         (Post, "/api/v1/saisines") | (Patch, "/api/v1/saisines/<reference>") => Mediator,
         (Post, "/api/v1/saisines/<reference>/<step>") | (Post, "/api/v1/saisines/<reference>/attribution") => Mediator,
+        (Post, "/api/v1/saisines/<reference>/relance") => Mediator,
         _ => return None,
     })
 }

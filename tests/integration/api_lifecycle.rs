@@ -234,3 +234,19 @@ fn references_follow_one_sequence_per_year_of_reception() {
     assert_eq!(app.create(&SaisineBuilder::default()), "2026-0002");
     assert_eq!(app.create(&SaisineBuilder::default().received_on("2025-11-02")), "2025-0002");
 }
+
+#[test]
+fn a_reminder_is_recorded_through_the_api_only_while_documents_are_awaited() {
+    let app = TestApp::new();
+    let reference = app.create(&SaisineBuilder::default());
+    let early = app.post_json(&format!("/api/v1/saisines/{reference}/relance"), &json!({}));
+    assert_eq!(early.status(), Status::Conflict);
+    assert_eq!(early.into_json::<Value>().unwrap()["code"], "not_waiting");
+    app.step(&reference, "prise-en-charge", json!({"date": "2026-06-02"}));
+    app.step(&reference, "demande-pieces", json!({"date": "2026-06-02", "due_on": "2026-07-02", "description": "RIB"}));
+    app.step(&reference, "relance", json!({"text": "Relance par téléphone"}));
+    let (_, events) = app.get_json(&format!("/api/v1/saisines/{reference}/evenements"));
+    let last = events.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "relance");
+    assert_eq!(last["text"], "Relance par téléphone");
+}

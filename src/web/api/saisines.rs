@@ -179,6 +179,43 @@ async fn assign(
     Ok(Json(SaisineFull::new(&saisine, now.today)))
 }
 
+/// Records a reminder sent about the pending documents request: `{date?, text?}`.
+#[post("/saisines/<reference>/relance", data = "<input>")]
+async fn remind(
+    user: Mediator,
+    reference: Reference,
+    input: JsonBody<'_, StepInput>,
+    db: Db,
+    now: Now,
+) -> Result<Json<SaisineFull>, ApiError> {
+    let input = body(input)?;
+    let on = match input.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => now.today,
+        Some(text) => crate::domain::dates::parse_date(text).ok_or_else(|| {
+            ApiError::from(crate::domain::DomainError::invalid(
+                "date",
+                "invalid_date",
+                "date invalide : attendu JJ/MM/AAAA ou AAAA-MM-JJ",
+            ))
+        })?,
+    };
+    let (note, actor) = (input.note_text(), user.0.actor());
+    let saisine = db
+        .run(move |conn| {
+            crate::db::followups::record_reminder(
+                conn,
+                reference,
+                on,
+                &note,
+                now.today,
+                &Stamp { actor: &actor, at: now.at },
+            )?;
+            saisines::find(conn, reference)
+        })
+        .await?;
+    Ok(Json(SaisineFull::new(&saisine, now.today)))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![list_saisines, get_saisine, timeline, create, update, act, assign]
+    routes![list_saisines, get_saisine, timeline, create, update, act, assign, remind]
 }
