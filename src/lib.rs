@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod logging;
+pub mod report;
 pub mod web;
 
 pub use web::rocket;

@@ -3,12 +3,14 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod bulk;
 pub mod events;
 pub mod list;
 mod models;
 pub mod operations;
 pub mod pool;
 pub mod reference_lists;
+pub mod report;
 pub mod saisines;
 pub mod schema;
 pub mod sessions;

@@ -51,6 +51,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         assigned_to -> Nullable<Integer>,
+        take_up_days -> Nullable<Integer>,
+        processing_days -> Nullable<Integer>,
+        net_processing_days -> Nullable<Integer>,
     }
 }
 
