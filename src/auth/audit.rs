@@ -43,4 +43,5 @@ audit_actions! {
     TokenCreated => "jeton_cree", "Jeton d'API créé";
     TokenRevoked => "jeton_revoque", "Jeton d'API révoqué";
     ReferenceListChanged => "referentiel_modifie", "Référentiel modifié";
+    ExportUnmasked => "export_non_masque", "Export CSV non masqué";
 }

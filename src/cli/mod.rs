@@ -1,5 +1,7 @@
-//! The command line: `mediation serve` (default), `mediation migrate`, `mediation user add`.
+//! The command line: `mediation serve` (default), `mediation migrate`, `mediation user add`,
+//! `mediation report`.
 
+mod report;
 mod user;
 
 use std::process::ExitCode;
@@ -25,6 +27,8 @@ enum Command {
     /// Gère les comptes.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Écrit le bilan annuel en PDF.
+    Report(report::ReportArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -33,6 +37,7 @@ pub fn run() -> ExitCode {
         Command::Serve => serve(),
         Command::Migrate => migrate(),
         Command::User(command) => user::run(command),
+        Command::Report(args) => report::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

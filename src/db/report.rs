@@ -49,10 +49,7 @@ pub fn aggregates(conn: &mut DbConn, period: Period) -> DbResult<Aggregates> {
 
 /// How many saisines were received in the period.
 pub fn received(conn: &mut DbConn, period: Period) -> DbResult<i64> {
-    Ok(saisines::table
-        .filter(saisines::received_on.between(period.first, period.last))
-        .count()
-        .get_result(conn)?)
+    Ok(saisines::table.filter(saisines::received_on.between(period.first, period.last)).count().get_result(conn)?)
 }
 
 fn motifs(conn: &mut DbConn, period: Period) -> QueryResult<Vec<(String, i64)>> {

@@ -85,8 +85,16 @@ fn fields(saisine: &Saisine, privacy: Privacy) -> [String; 16] {
         date(lifecycle.closed_on()),
         name.unwrap_or_default(),
         requester.nir.as_ref().map(|n| if whole { n.formatted() } else { n.masked() }).unwrap_or_default(),
-        requester.email.as_ref().map(|e| if whole { e.to_string() } else { mask_email(e.as_str()) }).unwrap_or_default(),
-        requester.phone.as_ref().map(|p| if whole { p.to_string() } else { mask_phone(p.as_str()) }).unwrap_or_default(),
+        requester
+            .email
+            .as_ref()
+            .map(|e| if whole { e.to_string() } else { mask_email(e.as_str()) })
+            .unwrap_or_default(),
+        requester
+            .phone
+            .as_ref()
+            .map(|p| if whole { p.to_string() } else { mask_phone(p.as_str()) })
+            .unwrap_or_default(),
         if whole { facts.summary.clone().unwrap_or_default() } else { String::new() },
     ]
 }

@@ -148,10 +148,18 @@ fn key_figures(figures: &Figures) -> Vec<KeyFigure> {
     };
     vec![
         figure(count(figures.received), "saisines traitées", format!("reçues {}", figures.period.in_sentence())),
-        figure(evolution, "évolution", format!("{} {}", saisines(figures.previous_received), previous_label(figures, true))),
+        figure(
+            evolution,
+            "évolution",
+            format!("{} {}", saisines(figures.previous_received), previous_label(figures, true)),
+        ),
         figure(share_text(figures.resolved), "taux de résolution", saisines(figures.resolved.count)),
         figure(share_text(figures.abandoned), "taux d'abandon", saisines(figures.abandoned.count)),
-        figure(duration_text(figures.gross_processing), "délai moyen de traitement", median_note(figures.gross_processing)),
+        figure(
+            duration_text(figures.gross_processing),
+            "délai moyen de traitement",
+            median_note(figures.gross_processing),
+        ),
         figure(
             duration_text(figures.net_processing),
             "délai moyen net des attentes de pièces",
@@ -230,7 +238,12 @@ fn charts(figures: &Figures) -> Vec<Chart> {
             orientation: Orientation::Vertical,
             bars: months,
         },
-        Chart { id: "suites", title: "Suites données".into(), orientation: Orientation::Horizontal, bars: bars(&outcomes) },
+        Chart {
+            id: "suites",
+            title: "Suites données".into(),
+            orientation: Orientation::Horizontal,
+            bars: bars(&outcomes),
+        },
         Chart {
             id: "canaux",
             title: "Canaux de réception".into(),

@@ -20,6 +20,8 @@ pub enum PageError {
     Forbidden,
     #[error("action refusée : {0}")]
     Refused(String),
+    #[error("requête invalide : {0}")]
+    Invalid(String),
     #[error("erreur interne : {0}")]
     Internal(String),
 }
@@ -57,6 +59,7 @@ impl<'r> Responder<'r, 'static> for PageError {
             PageError::NotFound => (Status::NotFound, None),
             PageError::Forbidden => (Status::Forbidden, None),
             PageError::Refused(message) => (Status::Conflict, Some(message.clone())),
+            PageError::Invalid(message) => (Status::UnprocessableEntity, Some(message.clone())),
             PageError::Internal(cause) => {
                 tracing::error!(error = %cause, path = %request.uri().path(), "erreur interne");
                 (Status::InternalServerError, None)

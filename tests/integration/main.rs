@@ -9,4 +9,6 @@ mod concurrency;
 mod html_pages;
 mod list;
 mod platform;
+mod report_data;
+mod reports;
 mod support;

@@ -81,8 +81,7 @@ fn card(c: &mut Canvas, x: f32, top: f32, width: f32, height: f32, figure: &KeyF
 /// A breakdown: label, count and share, a rule under each line.
 pub fn table(c: &mut Canvas, table: &Table) {
     let label_width = CONTENT_WIDTH - 150.0;
-    let lines: Vec<Vec<String>> =
-        table.rows.iter().map(|r| c.font.wrap(&r.label, CELL.size, label_width)).collect();
+    let lines: Vec<Vec<String>> = table.rows.iter().map(|r| c.font.wrap(&r.label, CELL.size, label_width)).collect();
     let row_height = |n: usize| n as f32 * CELL.size * 1.3 + 5.0;
     let header = HEADING.size * 1.5 + 6.0 + 16.0;
     let whole = header + lines.iter().map(|l| row_height(l.len())).sum::<f32>() + 30.0;

@@ -28,8 +28,8 @@ pub fn font() -> Result<&'static ReportFont, PdfError> {
 }
 
 fn load() -> Result<ReportFont, String> {
-    let parsed = ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new())
-        .ok_or_else(|| "DejaVuSans.ttf illisible".to_string())?;
+    let parsed =
+        ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new()).ok_or_else(|| "DejaVuSans.ttf illisible".to_string())?;
     let units_per_em = f32::from(parsed.units_per_em.max(1));
     Ok(ReportFont { compressed: deflate(FONT_BYTES), units_per_em, parsed })
 }

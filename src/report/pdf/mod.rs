@@ -123,7 +123,8 @@ mod tests {
 
     fn sample() -> ReportView {
         let mut aggregates = Aggregates { received: 305, previous_received: 126, ..Default::default() };
-        for (code, n) in [("courriel", 120), ("compte_ameli", 94), ("telephone", 70), ("courrier", 14), ("accueil", 7)] {
+        for (code, n) in [("courriel", 120), ("compte_ameli", 94), ("telephone", 70), ("courrier", 14), ("accueil", 7)]
+        {
             aggregates.channels.insert(code.into(), n);
         }
         for (code, n) in [("paiement_recu", 165), ("explications", 69), ("accord_amiable", 28), ("abandon", 16)] {
@@ -135,9 +136,18 @@ mod tests {
         for m in 1..=12 {
             aggregates.received_by_day.insert(day(m), i64::from(m) * 4);
         }
-        let labels = ListLabels { motifs: vec![("paiement_non_recu".into(), "Paiement non reçu".into())], ..Default::default() };
+        let labels = ListLabels {
+            motifs: vec![("paiement_non_recu".into(), "Paiement non reçu".into())],
+            ..Default::default()
+        };
         let generated = chrono::NaiveDate::from_ymd_opt(2022, 1, 15).unwrap();
-        crate::report::view(Period::year(2021).unwrap(), &aggregates, &labels, "Médiation de la CPAM de l'Ain", generated)
+        crate::report::view(
+            Period::year(2021).unwrap(),
+            &aggregates,
+            &labels,
+            "Médiation de la CPAM de l'Ain",
+            generated,
+        )
     }
 
     #[test]

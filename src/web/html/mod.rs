@@ -6,8 +6,10 @@ mod admin_audit;
 mod admin_lists;
 mod catchers;
 mod edit;
+mod exports;
 mod form;
 mod list;
+mod reports;
 mod show;
 mod signin;
 
@@ -23,6 +25,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_accounts::routes());
     routes.extend(admin_lists::routes());
     routes.extend(admin_audit::routes());
+    routes.extend(reports::routes());
+    routes.extend(exports::routes());
     routes
 }
 
