@@ -233,22 +233,18 @@ fn rows_in_order(known: &[(String, String)], counts: &Counts, total: i64, keep_z
 
 /// Stable: equal counts keep their list order.
 fn sort_by_count(rows: &mut [Row]) {
-    rows.sort_by(|a, b| b.share.count.cmp(&a.share.count));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.share.count));
 }
 
 fn months(period: Period, by_day: &BTreeMap<NaiveDate, i64>) -> Vec<MonthCount> {
+    let mut by_month: BTreeMap<(i32, u32), i64> = BTreeMap::new();
+    for (day, n) in by_day.range(period.first..=period.last) {
+        *by_month.entry((day.year(), day.month())).or_default() += n;
+    }
     period
         .months()
         .into_iter()
-        .map(|(year, month)| MonthCount {
-            year,
-            month,
-            count: by_day
-                .iter()
-                .filter(|(day, _)| day.year() == year && day.month() == month && period.contains(**day))
-                .map(|(_, n)| n)
-                .sum(),
-        })
+        .map(|(year, month)| MonthCount { year, month, count: by_month.get(&(year, month)).copied().unwrap_or(0) })
         .collect()
 }
 

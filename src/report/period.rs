@@ -22,7 +22,12 @@ pub enum PeriodError {
     Year(i32),
     #[error("la date de fin précède la date de début")]
     Reversed,
+    #[error("la période ne peut pas dépasser {MAX_YEARS} ans")]
+    TooLong,
 }
+
+/// The longest period a report covers: its charts show one bar a month.
+pub const MAX_YEARS: i32 = 5;
 
 impl Period {
     /// A calendar year.
@@ -40,6 +45,12 @@ impl Period {
     pub fn between(first: NaiveDate, last: NaiveDate) -> Result<Period, PeriodError> {
         if last < first {
             return Err(PeriodError::Reversed);
+        }
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&first.year()) || !(FIRST_YEAR..=LAST_YEAR).contains(&last.year()) {
+            return Err(PeriodError::Year(if first.year() < FIRST_YEAR { first.year() } else { last.year() }));
+        }
+        if (last - first).num_days() > i64::from(MAX_YEARS) * 366 {
+            return Err(PeriodError::TooLong);
         }
         Ok(Period { first, last })
     }
@@ -126,5 +137,7 @@ mod tests {
         assert_eq!(range.label(), "du 15/01/2024 au 29/02/2024");
         assert_eq!(range.months(), vec![(2024, 1), (2024, 2)]);
         assert_eq!(Period::between(d("2024-02-01"), d("2024-01-01")), Err(PeriodError::Reversed));
+        assert_eq!(Period::between(d("2010-01-01"), d("2020-01-01")), Err(PeriodError::TooLong));
+        assert_eq!(Period::between(d("1999-12-01"), d("2000-01-31")), Err(PeriodError::Year(1999)));
     }
 }

@@ -53,8 +53,10 @@ fn vertical(chart: &Chart) -> String {
     let height = top + plot + bottom;
     let slot = WIDTH / chart.bars.len().max(1) as f64;
     let max = max_value(chart) as f64;
+    let every = chart.axis_label_step();
     let mut svg = open(chart, height);
     for (i, bar) in chart.bars.iter().enumerate() {
+        let label = if i % every == 0 { escape(&bar.label) } else { String::new() };
         let h = plot * bar.value as f64 / max;
         let x = slot * i as f64;
         let center = x + slot / 2.0;
@@ -69,7 +71,7 @@ fn vertical(chart: &Chart) -> String {
             top + plot - h - 4.0,
             escape(&bar.text),
             top + plot + 18.0,
-            escape(&bar.label),
+            label,
         );
     }
     let _ = write!(

@@ -55,6 +55,13 @@ pub struct Chart {
     pub bars: Vec<Bar>,
 }
 
+impl Chart {
+    /// One axis label every so many bars, so that twelve at most are written.
+    pub fn axis_label_step(&self) -> usize {
+        self.bars.len().div_ceil(12).max(1)
+    }
+}
+
 /// Everything a rendering shows, already worded and formatted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportView {

@@ -141,12 +141,16 @@ fn vertical_chart(c: &mut Canvas, chart: &Chart) {
     let base = c.y();
     let slot = CONTENT_WIDTH / chart.bars.len().max(1) as f32;
     let max = max_value(chart);
+    let every = chart.axis_label_step();
+    let small = Style { size: CHART_TEXT.size.min(slot * 0.45), ..CHART_TEXT };
     for (i, bar) in chart.bars.iter().enumerate() {
         let height = plot * bar.value as f32 / max;
         let center = MARGIN + slot * (i as f32 + 0.5);
         c.rect(center - slot * 0.3, base, slot * 0.6, height, Ink::Brand);
-        c.text_centered(center, base + height + 3.0, &bar.text, CHART_TEXT);
-        c.text_centered(center, base - 11.0, &bar.label, CHART_TEXT);
+        c.text_centered(center, base + height + 3.0, &bar.text, small);
+        if i % every == 0 {
+            c.text_centered(center, base - 11.0, &bar.label, CHART_TEXT);
+        }
     }
     c.rule(MARGIN, base, CONTENT_WIDTH, Ink::Muted, 0.6);
     c.advance(18.0);
