@@ -56,6 +56,11 @@ fn the_export_follows_the_list_filters() {
     let (_, all) = csv(&app.browser, "/saisines/export.csv");
     assert_eq!(all.len(), 15);
     assert_eq!(app.get("/saisines/export.csv?channel=fax").status(), Status::UnprocessableEntity);
+    let list = app.browser.page("/saisines?status=cloturee&channel=courriel");
+    assert!(list.contains("href=\"/saisines/export.csv?status=cloturee&amp;channel=courriel\""), "{list}");
+    assert!(!list.contains("export-complet.csv"), "the whole export is offered to administrators only");
+    let admin = app.browser_as(Role::Admin).page("/saisines?year=2025");
+    assert!(admin.contains("export-complet.csv?year=2025"));
 }
 
 #[test]
