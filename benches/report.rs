@@ -107,7 +107,7 @@ fn statistics(conn: &mut DbConn, period: Period) -> mediation::report::ReportVie
     let aggregates = report::aggregates(conn, period).expect("agrégats");
     let labels = report::list_labels(conn).expect("libellés");
     let today = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap_or_default();
-    mediation::report::view(period, &aggregates, &labels, "Médiation de la CPAM (banc d'essai)", today)
+    mediation::report::build_view(period, &aggregates, &labels, "Médiation de la CPAM (banc d'essai)", today)
 }
 
 fn bench(c: &mut Criterion) {

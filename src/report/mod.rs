@@ -16,7 +16,7 @@ pub use period::Period;
 pub use view::ReportView;
 
 /// The report of a period: figures, then their wording, as of `generated_on`.
-pub fn view(
+pub fn build_view(
     period: Period,
     aggregates: &Aggregates,
     labels: &ListLabels,

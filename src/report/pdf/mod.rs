@@ -141,7 +141,7 @@ mod tests {
             ..Default::default()
         };
         let generated = chrono::NaiveDate::from_ymd_opt(2022, 1, 15).unwrap();
-        crate::report::view(
+        crate::report::build_view(
             Period::year(2021).unwrap(),
             &aggregates,
             &labels,
@@ -161,6 +161,7 @@ mod tests {
         assert!(text.contains("Bilan de la médiation — année 2021"), "{text}");
         assert!(text.contains("86\u{202F}%"), "{text}");
         assert!(text.contains(&format!("Page 1 sur {}", pages.len())));
+        // MEDIATION_REPORT_SAMPLE=/tmp/bilan.pdf keeps the sample, to look at it (pdftoppm -png).
         if let Ok(path) = std::env::var("MEDIATION_REPORT_SAMPLE") {
             std::fs::write(path, &first).unwrap();
         }

@@ -71,7 +71,7 @@ impl PeriodQuery {
 async fn report_view(db: &Db, state: &AppState, period: Period, today: NaiveDate) -> Result<ReportView, PageError> {
     let (aggregates, labels) =
         db.run(move |conn| Ok((report::aggregates(conn, period)?, report::list_labels(conn)?))).await?;
-    Ok(crate::report::view(period, &aggregates, &labels, &state.config.mediation.name, today))
+    Ok(crate::report::build_view(period, &aggregates, &labels, &state.config.mediation.name, today))
 }
 
 async fn pdf_of(view: ReportView, file_name: String) -> Result<Download, PageError> {
