@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod import;
 pub mod logging;
+pub mod report;
 pub mod web;
 
 pub use web::rocket;

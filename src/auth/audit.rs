@@ -50,4 +50,5 @@ audit_actions! {
     ReferenceListChanged => "referentiel_modifie", "Référentiel modifié";
     DeadlineSettingsChanged => "delais_modifies", "Délais modifiés";
     AutomaticAbandon => "abandon_automatique", "Clôture automatique pour abandon";
+    ExportUnmasked => "export_non_masque", "Export CSV non masqué";
 }

@@ -1,8 +1,10 @@
 //! The command line: `mediation serve` (default), `mediation migrate`, `mediation sweep`,
-//! `mediation user add`, `mediation copy-data`, `mediation backup`, `mediation import`.
+//! `mediation user add`, `mediation copy-data`, `mediation backup`, `mediation import`,
+//! `mediation report`.
 
 mod data;
 mod import;
+mod report;
 mod user;
 
 use std::process::ExitCode;
@@ -37,6 +39,8 @@ enum Command {
     Backup(data::BackupArgs),
     /// Importe des saisines d'un fichier CSV (tout ou rien, sauf --skip-invalid).
     Import(import::ImportArgs),
+    /// Écrit le bilan annuel en PDF.
+    Report(report::ReportArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -49,6 +53,7 @@ pub fn run() -> ExitCode {
         Command::CopyData(args) => data::copy_data(args),
         Command::Backup(args) => data::backup(args),
         Command::Import(args) => import::run(args),
+        Command::Report(args) => report::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -105,6 +105,18 @@ where
     }
 }
 
+/// A multi-row insert, run on the concrete connection: Diesel builds multi-row inserts for
+/// each backend, not for the two together.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConn::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+pub(crate) use insert_rows;
+
 /// Whether the database answers: for /healthz.
 pub fn ping(conn: &mut DbConn) -> DbResult<()> {
     conn.batch_execute("SELECT 1")?;

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use super::connection::insert_rows;
 use super::schema::*;
 use super::{DbConn, DbError, DbResult};
 
@@ -75,13 +76,10 @@ pub fn check_empty(conn: &mut DbConn) -> DbResult<()> {
     }
 }
 
-/// Inserts a batch on the concrete connection, where multi-row inserts are available.
+/// Inserts a batch of rows into a table.
 macro_rules! insert_batch {
     ($target:expr, $table:ident, $rows:expr) => {
-        match $target {
-            DbConn::Sqlite(c) => diesel::insert_into($table::table).values(&$rows).execute(c)?,
-            DbConn::Postgresql(c) => diesel::insert_into($table::table).values(&$rows).execute(c)?,
-        }
+        insert_rows!($target, $table::table, &$rows)?
     };
 }
 
@@ -234,6 +232,9 @@ type SaisineReferral = (
     diesel::dsl::Eq<saisines::partner_contact_email, Option<String>>,
     diesel::dsl::Eq<saisines::partner_contact_phone, Option<String>>,
     diesel::dsl::Eq<saisines::consent_given, bool>,
+    diesel::dsl::Eq<saisines::take_up_days, Option<i32>>,
+    diesel::dsl::Eq<saisines::processing_days, Option<i32>>,
+    diesel::dsl::Eq<saisines::net_processing_days, Option<i32>>,
 );
 
 fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, SaisineReferral) {
@@ -273,6 +274,9 @@ fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, Sa
             s::partner_contact_email.eq(r.partner_contact_email),
             s::partner_contact_phone.eq(r.partner_contact_phone),
             s::consent_given.eq(r.consent_given),
+            s::take_up_days.eq(r.take_up_days),
+            s::processing_days.eq(r.processing_days),
+            s::net_processing_days.eq(r.net_processing_days),
         ),
     )
 }

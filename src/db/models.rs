@@ -42,6 +42,9 @@ pub struct SaisineRow {
     pub partner_contact_email: Option<String>,
     pub partner_contact_phone: Option<String>,
     pub consent_given: bool,
+    pub take_up_days: Option<i32>,
+    pub processing_days: Option<i32>,
+    pub net_processing_days: Option<i32>,
 }
 
 /// The columns a saisine's facts fill.
@@ -62,7 +65,8 @@ pub struct FactsColumns {
     pub summary: Option<String>,
 }
 
-/// The columns a saisine's lifecycle fills.
+/// The columns a saisine's lifecycle fills, with the durations the report aggregates
+/// (stored so that its queries need no date arithmetic).
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = saisines, treat_none_as_null = true)]
 pub struct LifecycleColumns {
@@ -73,6 +77,9 @@ pub struct LifecycleColumns {
     pub days_waiting: i32,
     pub outcome: Option<String>,
     pub closed_on: Option<NaiveDate>,
+    pub take_up_days: Option<i32>,
+    pub processing_days: Option<i32>,
+    pub net_processing_days: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -120,8 +127,15 @@ impl From<&Lifecycle> for LifecycleColumns {
             days_waiting: lifecycle.days_waiting,
             outcome: lifecycle.outcome().map(|o| o.code().to_string()),
             closed_on: lifecycle.closed_on(),
+            take_up_days: lifecycle.take_up_days().map(clamp_days),
+            processing_days: lifecycle.gross_days().map(clamp_days),
+            net_processing_days: lifecycle.net_days().map(clamp_days),
         }
     }
+}
+
+fn clamp_days(days: i64) -> i32 {
+    i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX })
 }
 
 fn corrupt(what: &str, reference: &str) -> DbError {

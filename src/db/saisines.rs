@@ -171,6 +171,11 @@ pub fn update_facts(
             return Ok(changes);
         }
         diesel::update(saisines::table.find(current.id.0)).set(FactsColumns::from(facts)).execute(conn)?;
+        if facts.received_on != current.facts.received_on {
+            // The stored durations count from the reception date.
+            let moved = Lifecycle { received_on: facts.received_on, ..current.lifecycle };
+            diesel::update(saisines::table.find(current.id.0)).set(LifecycleColumns::from(&moved)).execute(conn)?;
+        }
         replace_motifs(conn, current.id, facts)?;
         touch(conn, current.id, stamp.at)?;
         let details = EventDetails { changes: changes.clone(), ..Default::default() };

@@ -56,6 +56,9 @@ diesel::table! {
         partner_contact_email -> Nullable<Text>,
         partner_contact_phone -> Nullable<Text>,
         consent_given -> Bool,
+        take_up_days -> Nullable<Integer>,
+        processing_days -> Nullable<Integer>,
+        net_processing_days -> Nullable<Integer>,
     }
 }
 

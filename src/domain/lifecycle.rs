@@ -75,6 +75,11 @@ impl Lifecycle {
         [Some(self.received_on), self.taken_on, stage_date].into_iter().flatten().max().unwrap_or(self.received_on)
     }
 
+    /// Days from reception to the prise en charge, once taken up.
+    pub fn take_up_days(&self) -> Option<i64> {
+        self.taken_on.map(|on| (on - self.received_on).num_days())
+    }
+
     /// Gross processing time in days, once closed.
     pub fn gross_days(&self) -> Option<i64> {
         self.closed_on().map(|on| (on - self.received_on).num_days())

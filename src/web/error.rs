@@ -22,6 +22,8 @@ pub enum PageError {
     TooLarge,
     #[error("action refusée : {0}")]
     Refused(String),
+    #[error("requête invalide : {0}")]
+    Invalid(String),
     #[error("erreur interne : {0}")]
     Internal(String),
 }
@@ -60,6 +62,7 @@ impl<'r> Responder<'r, 'static> for PageError {
             PageError::Forbidden => (Status::Forbidden, None),
             PageError::TooLarge => (Status::PayloadTooLarge, None),
             PageError::Refused(message) => (Status::Conflict, Some(message.clone())),
+            PageError::Invalid(message) => (Status::UnprocessableEntity, Some(message.clone())),
             PageError::Internal(cause) => {
                 tracing::error!(error = %cause, path = %request.uri().path(), "erreur interne");
                 (Status::InternalServerError, None)

@@ -37,6 +37,10 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Get, "/compte") | (Get, "/compte/jetons") | (Post, "/compte/jetons") => Reader,
         (Post, "/compte/jetons/<token_id>/revocation") => Reader,
         (Get, "/saisines") | (Get, "/saisines/<reference>") => Reader,
+        (Get, "/saisines/export.csv") => Reader,
+        (Get, "/saisines/export-complet.csv") => Admin,
+        (Get, "/rapports") | (Get, "/rapports/<year>") | (Get, "/rapports/<file>") => Reader,
+        (Get, "/rapports/periode") | (Get, "/rapports/periode.pdf") => Reader,
         (Get, "/saisines/nouvelle") | (Post, "/saisines") => Mediator,
         (Get, "/saisines/<reference>/modifier") | (Post, "/saisines/<reference>/modifier") => Mediator,
         (Post, "/saisines/<reference>/<step>") | (Post, "/saisines/<reference>/attribution") => Mediator,
@@ -67,6 +71,8 @@ fn concrete(path: &str, reference: &str, spare_account: i32) -> String {
         .replace("<id>", &spare_account.to_string())
         .replace("<kind>", "motifs")
         .replace("<code>", "indu")
+        .replace("<year>", "2026")
+        .replace("<file>", "2026.pdf")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

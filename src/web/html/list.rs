@@ -53,13 +53,14 @@ async fn saisines(
     let next_link =
         page.and_then(|p| p.next).map(|c| format!("/saisines?{}", query.with_after(Some(c)).to_query_string()));
     let first_link = query.after.as_ref().map(|_| format!("/saisines?{}", query.with_after(None).to_query_string()));
-    let filtered = !query.with_after(None).to_query_string().is_empty();
+    let export_query = query.with_after(None).to_query_string();
+    let filtered = !export_query.is_empty();
     Ok((
         status,
         Template::render(
             "saisines/list.html",
             context! { layout, items, total, query, errors, years, next_link, first_link, filtered, assignable,
-            choices: FormChoices::new(&lists, &[], None) },
+            export_query, choices: FormChoices::new(&lists, &[], None) },
         ),
     ))
 }

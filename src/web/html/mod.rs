@@ -9,12 +9,14 @@ mod admin_lists;
 mod attachments;
 mod catchers;
 mod edit;
+mod exports;
 mod form;
 mod indicators;
 mod list;
 mod partner;
 mod partner_form;
 mod queue;
+mod reports;
 mod show;
 mod signin;
 
@@ -36,6 +38,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_deadlines::routes());
     routes.extend(queue::routes());
     routes.extend(indicators::routes());
+    routes.extend(reports::routes());
+    routes.extend(exports::routes());
     routes
 }
 
