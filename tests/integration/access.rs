@@ -28,7 +28,7 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Get, "/connexion") | (Post, "/connexion") => Public,
         (Get, "/installation/<token>") | (Post, "/installation/<token>") => Public,
         (Get, "/partenaires/saisine") | (Post, "/partenaires/saisine") => Public,
-        (Get, "/partenaires/saisine/<reference>") => Public,
+        (Get, "/partenaires/saisine/<reference>") | (Get, "/partenaires/accuse/<reference>") => Public,
         (Get, "/saisines/<reference>/pieces/<id>") | (Post, "/saisines/<reference>/pieces") => Mediator,
         (Get, "/connexion/suite") | (Post, "/deconnexion") => SignedIn,
         (Get, "/connexion/second-facteur") | (Post, "/connexion/second-facteur") => SignedIn,

@@ -98,6 +98,27 @@ fn a_valid_submission_creates_one_saisine_with_its_attachments() {
     let confirmation = partner.page(&confirmation_uri).replace("&#x2F;", "/").replace("&amp;", "&");
     assert!(confirmation.contains("2026-0001") && confirmation.contains("Et maintenant"));
     assert!(confirmation.contains("/partenaires/accuse/2026-0001?expire="));
+    let link_start = confirmation.find("/partenaires/accuse/").unwrap();
+    let link = &confirmation[link_start..link_start + confirmation[link_start..].find('"').unwrap()];
+    let pdf = partner.get(link);
+    assert_eq!(pdf.status(), Status::Ok);
+    assert_eq!(pdf.content_type(), Some(ContentType::PDF));
+    let (pages, text) = crate::report_data::pdf_text(&pdf.into_bytes().unwrap());
+    assert_eq!(pages, 1);
+    for expected in [
+        "Accusé de réception",
+        "2026-0001",
+        "15/06/2026 à 12:00",
+        "Défenseur des droits — délégation de Lyon",
+        "Yanis Benali",
+        "Paiement non reçu",
+        "Délai de traitement",
+        "Médiation de la CPAM",
+    ] {
+        assert!(text.contains(expected), "« {expected} » absent de l'accusé : {text}");
+    }
+    let tampered = link.replace("signature=", "signature=00");
+    assert_eq!(partner.get(&tampered).status(), Status::NotFound);
 
     assert_eq!(app.count(), 1);
     let saisine = app.saisine("2026-0001");

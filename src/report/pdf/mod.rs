@@ -3,6 +3,7 @@
 //! clock is read here (the generation date comes with the view), object names and the
 //! document ID are derived from the content.
 
+pub mod acknowledgement;
 mod blocks;
 mod canvas;
 pub mod font;
@@ -27,17 +28,40 @@ pub fn render(view: &ReportView) -> Result<Vec<u8>, PdfError> {
     let font = font::font()?;
     let font_id = FontId("F1".to_string());
     let pages = layout(font, &font_id, view);
-    let mut document = PdfDocument::new(&view.title);
-    document.metadata.info.author = view.mediation.clone();
+    let content = serde_json::to_vec(view).map_err(|e| PdfError::Write(e.to_string()))?;
+    let about = About { title: &view.title, author: &view.mediation, subject: &view.summary, date: &view.generated_on };
+    assemble(font, font_id, pages, &about, &content)
+}
+
+/// What the document says about itself.
+pub(crate) struct About<'a> {
+    pub title: &'a str,
+    pub author: &'a str,
+    pub subject: &'a str,
+    /// `25/11/2026`: the only date the file holds.
+    pub date: &'a str,
+}
+
+/// A4 pages of operations into a PDF file; `content` seeds the document ID, so that the same
+/// content gives the same bytes.
+pub(crate) fn assemble(
+    font: &ReportFont,
+    font_id: FontId,
+    pages: Vec<Vec<Op>>,
+    about: &About,
+    content: &[u8],
+) -> Result<Vec<u8>, PdfError> {
+    let mut document = PdfDocument::new(about.title);
+    document.metadata.info.author = about.author.to_string();
     document.metadata.info.creator = "Médiation".to_string();
     document.metadata.info.producer = "Médiation (printpdf)".to_string();
-    document.metadata.info.subject = view.summary.clone();
+    document.metadata.info.subject = about.subject.to_string();
     document.resources.fonts.map.insert(font_id, PdfFont::new(font.parsed.clone()));
     document.with_pages(pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect());
     let options = PdfSaveOptions { subset_fonts: false, ..Default::default() };
     let mut pdf = document.to_lopdf_document(&options, &mut Vec::new());
     reuse_compressed_font(&mut pdf, font);
-    stamp(&mut pdf, view)?;
+    stamp(&mut pdf, content, about.date);
     pdf.compress();
     let mut bytes = Vec::new();
     pdf.save_to(&mut bytes).map_err(|e| PdfError::Write(e.to_string()))?;
@@ -91,19 +115,17 @@ fn reuse_compressed_font(pdf: &mut lopdf::Document, font: &ReportFont) {
 
 /// The dates of the Info dictionary (the generation date, not the clock) and a document ID
 /// that is a digest of the content instead of printpdf's random one.
-fn stamp(pdf: &mut lopdf::Document, view: &ReportView) -> Result<(), PdfError> {
-    let content = serde_json::to_vec(view).map_err(|e| PdfError::Write(e.to_string()))?;
-    let digest: String = Sha256::digest(&content).iter().take(16).map(|b| format!("{b:02x}")).collect();
+fn stamp(pdf: &mut lopdf::Document, content: &[u8], generated_on: &str) {
+    let digest: String = Sha256::digest(content).iter().take(16).map(|b| format!("{b:02x}")).collect();
     let id = lopdf::Object::String(digest.into_bytes(), lopdf::StringFormat::Hexadecimal);
     pdf.trailer.set("ID", lopdf::Object::Array(vec![id.clone(), id]));
-    let date = pdf_date(&view.generated_on);
+    let date = pdf_date(generated_on);
     if let Ok(info) = pdf.trailer.get(b"Info").and_then(lopdf::Object::as_reference) {
         if let Ok(lopdf::Object::Dictionary(dict)) = pdf.get_object_mut(info) {
             dict.set("CreationDate", lopdf::Object::string_literal(date.clone()));
             dict.set("ModDate", lopdf::Object::string_literal(date));
         }
     }
-    Ok(())
 }
 
 /// `25/11/2026` → `D:20261125000000`.

@@ -13,6 +13,7 @@ use crate::db::reference_lists::ReferenceLists;
 use crate::db::{referrals, DbError};
 use crate::domain::referral::{ReferralDraft, MAX_ACCOUNT};
 use crate::domain::{FieldError, Reference};
+use crate::report::pdf::acknowledgement::{self, Acknowledgement};
 use crate::web::auth::ClientIp;
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
@@ -178,6 +179,65 @@ async fn confirmation(
     ))
 }
 
+/// The acknowledgement's content, from the saisine as recorded.
+fn acknowledgement(
+    saisine: &crate::domain::Saisine,
+    lists: &ReferenceLists,
+    state: &AppState,
+    now: &Now,
+) -> Acknowledgement {
+    use chrono_tz::Europe::Paris;
+    let facts = &saisine.facts;
+    let received = saisine.created_at.and_utc().with_timezone(&Paris);
+    let referral = saisine.referral.as_ref();
+    let partner_label = facts.partner.as_ref().map(|p| lists.partner_label(&p.0)).unwrap_or_default();
+    let mediation = &state.config.mediation;
+    Acknowledgement {
+        reference: saisine.reference.to_string(),
+        received_at: received.format("%d/%m/%Y à %H:%M").to_string(),
+        partner: referral.map(|r| format!("{partner_label} — {}", r.organisation)).unwrap_or(partner_label),
+        contact: referral.map(|r| format!("{}, {}", r.contact_name, r.contact_email)).unwrap_or_default(),
+        person: facts.requester.name.clone().unwrap_or_default(),
+        process: facts.process.label().to_string(),
+        motifs: facts.motifs.iter().map(|m| lists.motif_label(&m.0)).collect(),
+        mediation: mediation.name.clone(),
+        mediation_contact: [&mediation.address, &mediation.email, &mediation.phone]
+            .into_iter()
+            .filter(|line| !line.trim().is_empty())
+            .cloned()
+            .collect(),
+        issued_on: now.today.format("%d/%m/%Y").to_string(),
+    }
+}
+
+#[derive(rocket::Responder)]
+#[response(content_type = "pdf")]
+struct PdfFile {
+    body: Vec<u8>,
+    disposition: rocket::http::Header<'static>,
+}
+
+/// The acknowledgement of receipt, for the partner holding the signed link.
+#[get("/partenaires/accuse/<reference>?<expire>&<signature>")]
+async fn acknowledgement_pdf(
+    reference: Reference,
+    expire: i64,
+    signature: &str,
+    db: Db,
+    state: &State<AppState>,
+    now: Now,
+) -> Result<PdfFile, PageError> {
+    if !link_valid(state, reference, expire, signature, &now) {
+        return Err(PageError::NotFound);
+    }
+    let (saisine, lists) =
+        db.run(move |conn| Ok((crate::db::saisines::find(conn, reference)?, ReferenceLists::load(conn)?))).await?;
+    let body = acknowledgement::render(&acknowledgement(&saisine, &lists, state, &now))
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    let disposition = format!("attachment; filename=\"accuse-reception-{reference}.pdf\"");
+    Ok(PdfFile { body, disposition: rocket::http::Header::new("Content-Disposition", disposition) })
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![show, submit, confirmation]
+    routes![show, submit, confirmation, acknowledgement_pdf]
 }
