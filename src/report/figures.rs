@@ -122,6 +122,9 @@ pub struct ListLabels {
 
 /// Within 7 days of reception: the national indicator of prise en charge.
 pub const TAKE_UP_DAYS: i32 = 7;
+/// Within 48 hours (two calendar days, dates being what is recorded): taken up, and so
+/// acknowledged, quickly — the mediation's own service-quality figure.
+pub const ACKNOWLEDGED_DAYS: i32 = 2;
 /// Within 30 days of reception: "traitées en moins d'un mois".
 pub const CLOSED_DAYS: i32 = 30;
 
@@ -148,6 +151,7 @@ pub struct Figures {
     pub net_processing: DurationStats,
     pub take_up: DurationStats,
     pub taken_up_within_7_days: Share,
+    pub taken_up_within_48_hours: Share,
     pub closed_within_30_days: Share,
     pub months: Vec<MonthCount>,
 }
@@ -178,6 +182,10 @@ impl Figures {
             net_processing: DurationStats::from_histogram(&aggregates.net_processing_days),
             take_up: DurationStats::from_histogram(&aggregates.take_up_days),
             taken_up_within_7_days: Share::of(DurationStats::at_most(&aggregates.take_up_days, TAKE_UP_DAYS), total),
+            taken_up_within_48_hours: Share::of(
+                DurationStats::at_most(&aggregates.take_up_days, ACKNOWLEDGED_DAYS),
+                total,
+            ),
             closed_within_30_days: Share::of(DurationStats::at_most(&aggregates.processing_days, CLOSED_DAYS), total),
             months: months(period, &aggregates.received_by_day),
         }

@@ -182,6 +182,11 @@ fn key_figures(figures: &Figures) -> Vec<KeyFigure> {
             "traitées en moins d'un mois",
             saisines(figures.closed_within_30_days.count),
         ),
+        figure(
+            share_text(figures.taken_up_within_48_hours),
+            "prises en charge sous 48 heures",
+            saisines(figures.taken_up_within_48_hours.count),
+        ),
     ]
 }
 
@@ -281,6 +286,8 @@ fn footnotes() -> Vec<String> {
          après leur réception.",
         "Traitées en moins d'un mois : part des saisines de la période clôturées au plus 30 jours après leur \
          réception.",
+        "Prises en charge sous 48 heures : part des saisines de la période prises en charge (et donc accusées) \
+         au plus 2 jours après leur réception.",
         "Les pourcentages sont arrondis à l'unité ; les nombres sont exacts. Les saisines anonymisées restent \
          comptées.",
     ]

@@ -230,7 +230,11 @@ fn an_export_imports_back_unchanged_and_into_a_new_database_identically() {
     let audit_before = app.audit_actions().len();
     let again = run_cli(&app.dir, &[], &path);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 à créer, 0 à modifier, 3 inchangée(s)"), "{}", String::from_utf8_lossy(&again.stdout));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 à créer, 0 à modifier, 3 inchangée(s)"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
     let (_, after) = app.get_json("/api/v1/saisines?limit=500");
     assert_eq!(before, after);
     assert_eq!(app.audit_actions().len(), audit_before, "the database is left as it was");

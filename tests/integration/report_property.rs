@@ -212,6 +212,8 @@ fn check_figures(figures: &Figures, saisines: &[(SaisineFacts, Lifecycle)], peri
     );
     assert_eq!(figures.abandoned.percent, rounded_percent(abandoned, total));
     assert_eq!(figures.taken_up_within_7_days.percent, rounded_percent(within_7, total));
+    let within_2 = ours.iter().filter(|(f, l)| l.taken_on.is_some_and(|t| (t - f.received_on).num_days() <= 2)).count();
+    assert_eq!(figures.taken_up_within_48_hours.percent, rounded_percent(within_2, total));
     assert_eq!(figures.closed_within_30_days.percent, rounded_percent(within_30, total));
     let stats = |s: mediation::report::figures::DurationStats| (s.mean_tenths, s.median_tenths);
     assert_eq!(stats(figures.gross_processing), mean_and_median(gross));

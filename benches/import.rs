@@ -1,0 +1,98 @@
+//! Importing 100,000 lines of the CSV interchange format into a new SQLite database, the
+//! whole run (detection, checking pass, writing pass). Run with `cargo bench --bench import`.
+//! Memory: `MEDIATION_IMPORT_LINES=N cargo bench --bench import -- --print-rss` prints the
+//! process's peak resident size after one import of N lines (see the README).
+
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+use mediation::db::audit::Actor;
+use mediation::db::pool;
+use mediation::import::{self, ImportOptions};
+
+const HEADER: &str = "reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary";
+const CHANNELS: [&str; 5] = ["courriel", "Compte ameli", "Téléphone", "courrier", "accueil"];
+const MOTIFS: [&str; 4] = ["Paiement non reçu", "delai_traitement", "indu|erreur_calcul", "information"];
+
+/// A file of `lines` saisines over 2024, a third of each status, French dates and labels.
+fn write_file(path: &Path, lines: usize) {
+    let mut out = BufWriter::new(std::fs::File::create(path).expect("fichier"));
+    writeln!(out, "{HEADER}").expect("écriture");
+    for i in 0..lines {
+        let day = 1 + (i % 28);
+        let month = 1 + (i / 28) % 12;
+        let status = match i % 3 {
+            0 => "Reçue;;;".to_string(),
+            1 => format!("en_cours;{:02}/{month:02}/2024;;", (day + 1).min(28)),
+            _ => format!("cloturee;{:02}/{month:02}/2024;paiement_recu;28/{month:02}/2024", (day + 1).min(28)),
+        };
+        writeln!(
+            out,
+            "2024-{:05};{day:02}/{month:02}/2024;{};Assuré;;revenus_remplacement;{};{status};Personne {i};;p{i}@exemple.fr;;Texte libre de la saisine {i}",
+            i + 1,
+            CHANNELS[i % CHANNELS.len()],
+            MOTIFS[i % MOTIFS.len()],
+        )
+        .expect("écriture");
+    }
+}
+
+fn import_once(file: &Path, dir: &Path) -> Duration {
+    let url = format!("sqlite://{}", dir.join(format!("bench-{}.sqlite", rand::random::<u64>())).display());
+    pool::migrate(&url).expect("migrations");
+    let mut conn = pool::connect(&url).expect("connexion");
+    let path = file.to_path_buf();
+    let open = move || -> std::io::Result<Box<dyn Read>> {
+        Ok(Box::new(std::io::BufReader::new(std::fs::File::open(&path)?)))
+    };
+    let options = ImportOptions { file_name: "bench.csv".into(), skip_invalid: false, dry_run: false };
+    let started = Instant::now();
+    let report = import::run(
+        &mut conn,
+        &open,
+        &options,
+        &Actor::system("banc d'essai"),
+        chrono::Utc::now().naive_utc(),
+        &mut |_| {},
+    )
+    .expect("import");
+    let elapsed = started.elapsed();
+    assert!(report.written && report.error_count == 0, "{report:?}");
+    elapsed
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::TempDir::new().expect("dossier");
+    if std::env::args().any(|a| a == "--print-rss") {
+        let lines: usize = std::env::var("MEDIATION_IMPORT_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+        let file = dir.path().join("import.csv");
+        write_file(&file, lines);
+        let took = import_once(&file, dir.path());
+        println!("{lines} lignes : {:.2} s, pic de mémoire résidente {} Kio", took.as_secs_f64(), peak_rss_kib());
+        return;
+    }
+    let file = dir.path().join("import-100k.csv");
+    write_file(&file, 100_000);
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10).measurement_time(Duration::from_secs(60));
+    group.bench_function("100000 lignes, SQLite", |b| {
+        b.iter_custom(|iterations| (0..iterations).map(|_| import_once(&file, dir.path())).sum())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
