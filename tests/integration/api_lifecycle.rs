@@ -250,3 +250,12 @@ fn a_reminder_is_recorded_through_the_api_only_while_documents_are_awaited() {
     assert_eq!(last["kind"], "relance");
     assert_eq!(last["text"], "Relance par téléphone");
 }
+
+#[test]
+fn a_documents_request_without_due_date_takes_the_settings_delay() {
+    let app = TestApp::new();
+    let reference = app.create(&SaisineBuilder::default());
+    app.step(&reference, "prise-en-charge", json!({"date": "2026-06-02"}));
+    let waiting = app.step(&reference, "demande-pieces", json!({"date": "2026-06-03", "description": "RIB"}));
+    assert_eq!(waiting["documents_due_on"], "2026-07-03", "30 calendar days by default");
+}

@@ -140,7 +140,13 @@ async fn act(
     db: Db,
     now: Now,
 ) -> Result<Json<SaisineFull>, ApiError> {
-    let input = body(input)?;
+    let mut input = body(input)?;
+    if step == Step::RequestDocuments && input.due_on.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        // No due date given: the settings' delay for documents, from the request's date.
+        let settings = db.run(crate::db::deadline_settings::load).await?;
+        let on = input.date.as_deref().and_then(crate::domain::dates::parse_date).unwrap_or(now.today);
+        input.due_on = Some(settings.default_due_on(on).to_string());
+    }
     let action = input.to_action(step, now.today)?;
     let note = input.note_text();
     let actor = user.0.actor();
