@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::connection::insert_rows;
 use super::schema::audit_log;
 use super::{DbConn, DbResult};
 use crate::auth::audit::AuditAction;
@@ -43,6 +44,35 @@ pub fn record(
             audit_log::details.eq(details),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// The same action on many targets at once (an import), in one multi-row statement.
+pub fn record_many(
+    conn: &mut DbConn,
+    actor: &Actor,
+    action: AuditAction,
+    targets: &[String],
+    details: &str,
+    at: NaiveDateTime,
+) -> DbResult<()> {
+    let rows: Vec<_> = targets
+        .iter()
+        .map(|target| {
+            (
+                audit_log::at.eq(at),
+                audit_log::actor_id.eq(actor.id.map(|u| u.0)),
+                audit_log::actor.eq(&actor.name),
+                audit_log::action.eq(action.code()),
+                audit_log::target.eq(target),
+                audit_log::ip.eq(&actor.ip),
+                audit_log::details.eq(details),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        insert_rows!(conn, audit_log::table, &rows)?;
+    }
     Ok(())
 }
 

@@ -1,17 +1,18 @@
 //! Writing imported lines: a new saisine with its given (or a new) reference, or the update
 //! of an existing one, each with its timeline entry and audit record.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 use diesel::Connection;
 
 use super::audit;
+use super::connection::insert_rows;
 use super::events;
-use super::models::{FactsColumns, LifecycleColumns, SaisineRow};
+use super::models::{FactsColumns, LifecycleColumns, NewEventRow, SaisineRow};
 use super::reference_lists::ReferenceLists;
 use super::saisines::{self, with_motifs, Stamp};
-use super::schema::{reference_counters, saisines as table};
+use super::schema::{events as events_table, reference_counters, saisine_motifs, saisines as table};
 use super::{DbConn, DbResult};
 use crate::auth::audit::AuditAction;
 use crate::domain::changes::{diff, FieldChange};
@@ -88,30 +89,81 @@ fn keep_counter_ahead(conn: &mut DbConn, reference: Reference) -> DbResult<()> {
     Ok(())
 }
 
-/// Inserts a line as a new saisine; the caller's transaction holds the write lock.
-pub fn insert(conn: &mut DbConn, imported: &ImportedSaisine, file_name: &str, stamp: &Stamp) -> DbResult<Reference> {
-    let reference = match imported.reference {
-        Some(reference) => {
-            keep_counter_ahead(conn, reference)?;
-            reference
+/// The references of new lines: those given (the year's sequence raised past them, once per
+/// year), or the next numbers of their year.
+fn references_for(conn: &mut DbConn, lines: &[ImportedSaisine]) -> DbResult<Vec<Reference>> {
+    let mut highest: BTreeMap<i32, Reference> = BTreeMap::new();
+    for reference in lines.iter().filter_map(|l| l.reference) {
+        let entry = highest.entry(reference.year()).or_insert(reference);
+        if reference.sequence() > entry.sequence() {
+            *entry = reference;
         }
-        None => saisines::next_reference(conn, chrono::Datelike::year(&imported.facts.received_on))?,
-    };
-    diesel::insert_into(table::table)
-        .values((
-            table::reference.eq(reference.to_string()),
-            FactsColumns::from(&imported.facts),
-            LifecycleColumns::from(&imported.lifecycle),
-            table::created_at.eq(stamp.at),
-            table::updated_at.eq(stamp.at),
-        ))
-        .execute(conn)?;
-    let id = saisines::id_of(conn, reference)?;
-    saisines::replace_motifs(conn, id, &imported.facts)?;
-    let details = EventDetails { text: Some(file_name.to_string()), ..Default::default() };
-    events::append(conn, id, EventKind::Importee, &details, stamp)?;
-    audit::record(conn, stamp.actor, AuditAction::SaisineImported, &reference.to_string(), file_name, stamp.at)?;
-    Ok(reference)
+    }
+    for reference in highest.into_values() {
+        keep_counter_ahead(conn, reference)?;
+    }
+    lines
+        .iter()
+        .map(|line| match line.reference {
+            Some(reference) => Ok(reference),
+            None => saisines::next_reference(conn, chrono::Datelike::year(&line.facts.received_on)),
+        })
+        .collect()
+}
+
+/// Inserts new lines as saisines, a batch at a time in a few multi-row statements (the
+/// caller's transaction holds the write lock), each with its « importée » entry and audit.
+pub fn insert_many(conn: &mut DbConn, lines: &[ImportedSaisine], file_name: &str, stamp: &Stamp) -> DbResult<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let references = references_for(conn, lines)?;
+    let rows: Vec<_> = lines
+        .iter()
+        .zip(&references)
+        .map(|(line, reference)| {
+            (
+                table::reference.eq(reference.to_string()),
+                FactsColumns::from(&line.facts),
+                LifecycleColumns::from(&line.lifecycle),
+                table::created_at.eq(stamp.at),
+                table::updated_at.eq(stamp.at),
+            )
+        })
+        .collect();
+    insert_rows!(conn, table::table, &rows)?;
+    let texts: Vec<String> = references.iter().map(Reference::to_string).collect();
+    let ids: HashMap<String, i32> = table::table
+        .filter(table::reference.eq_any(&texts))
+        .select((table::reference, table::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    let id_of = |reference: &String| ids.get(reference).copied().ok_or(super::DbError::NotFound);
+    let details = serde_json::to_string(&EventDetails { text: Some(file_name.to_string()), ..Default::default() })
+        .map_err(|e| super::DbError::Corrupt(e.to_string()))?;
+    let mut motifs = Vec::new();
+    let mut entries = Vec::with_capacity(lines.len());
+    for (line, reference) in lines.iter().zip(&texts) {
+        let id = id_of(reference)?;
+        motifs.extend(
+            line.facts
+                .motifs
+                .iter()
+                .map(|m| (saisine_motifs::saisine_id.eq(id), saisine_motifs::motif.eq(m.0.as_str()))),
+        );
+        entries.push(NewEventRow {
+            saisine_id: id,
+            kind: EventKind::Importee.code().to_string(),
+            occurred_at: stamp.at,
+            actor: stamp.actor.name.clone(),
+            actor_id: stamp.actor.id.map(|u| u.0),
+            details: details.clone(),
+        });
+    }
+    insert_rows!(conn, saisine_motifs::table, &motifs)?;
+    insert_rows!(conn, events_table::table, &entries)?;
+    audit::record_many(conn, stamp.actor, AuditAction::SaisineImported, &texts, file_name, stamp.at)
 }
 
 /// Applies a line to the saisine it names; its timeline records each changed field.

@@ -196,13 +196,12 @@ fn apply(
     let references: Vec<String> = batch.iter().filter_map(|(_, s)| s.reference.map(|r| r.to_string())).collect();
     let existing = store::existing(conn, &references)?;
     let file_name = &context.options.file_name;
+    let mut new = Vec::new();
     for (_, imported) in batch.drain(..) {
         match imported.reference.and_then(|r| existing.get(&r.to_string())) {
             None => {
                 report.created += 1;
-                if pass == Pass::Write {
-                    store::insert(conn, &imported, file_name, &context.stamp)?;
-                }
+                new.push(imported);
             }
             Some(current) => {
                 let imported = aligned(imported, current, &context.columns);
@@ -217,6 +216,9 @@ fn apply(
                 }
             }
         }
+    }
+    if pass == Pass::Write {
+        store::insert_many(conn, &new, file_name, &context.stamp)?;
     }
     Ok(())
 }
