@@ -2,6 +2,7 @@
 //! application through `rocket::local` against a fresh SQLite file.
 
 mod access;
+mod accessibility;
 mod admin;
 mod api_lifecycle;
 mod auth;
