@@ -68,7 +68,10 @@ fn a_restart_keeps_every_saved_saisine() {
     let response =
         client.post("/api/v1/saisines").header(rocket::http::ContentType::JSON).header(bearer).body(body).dispatch();
     assert_eq!(response.into_json::<serde_json::Value>().unwrap()["reference"], "2026-0004");
-    assert!(dir.path().join("secret_key").exists(), "the secret key is created once and kept");
+    let key = dir.path().join("secret_key");
+    assert!(key.exists(), "the secret key is created once and kept");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600, "readable by its owner only");
 }
 
 #[test]
