@@ -39,6 +39,19 @@ pub const REQUIRED: [&str; 6] = ["received_on", "channel", "requester_type", "pr
 /// A documents request imported without its dates waits from its start for this long.
 const IMPORTED_WAIT_DAYS: i64 = 30;
 
+/// Whether a spreadsheet would take the cell for a formula.
+pub fn looks_like_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell as exported: the apostrophe that kept a spreadsheet from running it is removed.
+pub fn unneutralised(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// A reference list's entries, matched by code or label without case or accents.
 #[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
@@ -87,7 +100,7 @@ impl<'a> Line<'a> {
     }
 
     fn get(&self, column: &str) -> &'a str {
-        self.cells.get(column).copied().unwrap_or("").trim()
+        unneutralised(self.cells.get(column).copied().unwrap_or("").trim())
     }
 }
 

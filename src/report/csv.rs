@@ -108,7 +108,18 @@ pub fn mask_name(name: &str) -> String {
 }
 
 /// Quoted when it holds a separator (either kind), a quote, a line break or edge spaces.
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is written with a
+/// leading apostrophe, which the import removes again (OWASP's advice on CSV injection).
+fn neutralised(field: &str) -> std::borrow::Cow<'_, str> {
+    if crate::domain::interchange::looks_like_formula(field) {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
+
 fn quoted(field: &str) -> String {
+    let field = &*neutralised(field);
     let needs_quotes = field.contains([SEPARATOR, ',', '"', '\n', '\r']) || field.trim() != field;
     if needs_quotes {
         format!("\"{}\"", field.replace('"', "\"\""))

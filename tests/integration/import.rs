@@ -219,12 +219,19 @@ fn an_export_imports_back_unchanged_and_into_a_new_database_identically() {
     );
     app.step(&closed, "prise-en-charge", json!({"date": "2026-01-05"}));
     app.step(&closed, "cloture", json!({"date": "2026-02-01", "outcome": "accord_amiable", "summary": "Accord"}));
-    app.create(&SaisineBuilder::default().set("nir", json!("")).set("email", json!("")).name("Sans identifiant"));
+    app.create(
+        &SaisineBuilder::default()
+            .set("nir", json!(""))
+            .set("email", json!(""))
+            .name("-Sans identifiant")
+            .set("summary", json!("=HYPERLINK(\"http://exemple.invalid\")")),
+    );
 
     let admin = app.browser_as(Role::Admin);
     let export = admin.get("/saisines/export-complet.csv");
     assert_eq!(export.status(), Status::Ok);
     let exported = export.into_string().unwrap();
+    assert!(exported.contains("'=HYPERLINK") && exported.contains(";'-Sans identifiant;"), "formulas neutralised");
     let path = write(&app.dir, "export.csv", exported.as_bytes());
     let (_, before) = app.get_json("/api/v1/saisines?limit=500");
     let audit_before = app.audit_actions().len();
