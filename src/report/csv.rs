@@ -7,25 +7,8 @@ use chrono::NaiveDate;
 use crate::domain::contact::{mask_email, mask_phone};
 use crate::domain::Saisine;
 
-/// The columns, in the order they are written.
-pub const COLUMNS: [&str; 16] = [
-    "reference",
-    "received_on",
-    "channel",
-    "requester_type",
-    "partner",
-    "process",
-    "motifs",
-    "status",
-    "taken_on",
-    "outcome",
-    "closed_on",
-    "requester_name",
-    "nir",
-    "email",
-    "phone",
-    "summary",
-];
+/// The columns, in the order they are written: the interchange format's.
+pub use crate::domain::interchange::COLUMNS;
 
 const SEPARATOR: char = ';';
 const BOM: char = '\u{FEFF}';
