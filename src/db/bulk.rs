@@ -1,6 +1,6 @@
 //! Loading many saisines at once, as they stand (facts and lifecycle), in one transaction
 //! and a few multi-row statements: for data sets (the report's benchmark and property
-//! tests), and a base for the import. References follow each year's sequence; each saisine
+//! tests) and the import. References follow each year's sequence; each saisine
 //! gets its `creee` timeline entry. Nothing is checked here that the domain did not check:
 //! callers build the lifecycles with `Lifecycle::apply`.
 
@@ -73,14 +73,32 @@ fn insert_chunk(
     references: &[Reference],
     stamp: &Stamp,
 ) -> DbResult<()> {
-    let rows: Vec<_> = chunk
+    let saisines: Vec<(&SaisineFacts, &Lifecycle)> = chunk.iter().map(|(f, l)| (f, l)).collect();
+    insert_with_entry(conn, &saisines, references, EventKind::Creee, &EventDetails::default(), stamp)
+}
+
+/// Inserts saisines under the given references (at most `CHUNK` of them), with their motifs
+/// and one timeline entry each, in three multi-row statements. The caller's transaction holds
+/// the write lock and has reserved the references.
+pub fn insert_with_entry(
+    conn: &mut DbConn,
+    saisines: &[(&SaisineFacts, &Lifecycle)],
+    references: &[Reference],
+    kind: EventKind,
+    details: &EventDetails,
+    stamp: &Stamp,
+) -> DbResult<()> {
+    if saisines.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = saisines
         .iter()
         .zip(references)
         .map(|((facts, lifecycle), reference)| {
             (
                 saisines::reference.eq(reference.to_string()),
-                FactsColumns::from(facts),
-                LifecycleColumns::from(lifecycle),
+                FactsColumns::from(*facts),
+                LifecycleColumns::from(*lifecycle),
                 saisines::created_at.eq(stamp.at),
                 saisines::updated_at.eq(stamp.at),
             )
@@ -95,17 +113,17 @@ fn insert_chunk(
         .into_iter()
         .collect();
     let id_of = |reference: &String| ids.get(reference).copied().ok_or(DbError::NotFound);
-    let details = serde_json::to_string(&EventDetails::default()).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let details = serde_json::to_string(details).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let mut motifs = Vec::new();
-    let mut created = Vec::new();
-    for ((facts, _), reference) in chunk.iter().zip(&texts) {
+    let mut entries = Vec::with_capacity(saisines.len());
+    for ((facts, _), reference) in saisines.iter().zip(&texts) {
         let id = id_of(reference)?;
         motifs.extend(
             facts.motifs.iter().map(|m| (saisine_motifs::saisine_id.eq(id), saisine_motifs::motif.eq(m.0.clone()))),
         );
-        created.push(NewEventRow {
+        entries.push(NewEventRow {
             saisine_id: id,
-            kind: EventKind::Creee.code().to_string(),
+            kind: kind.code().to_string(),
             occurred_at: stamp.at,
             actor: stamp.actor.name.clone(),
             actor_id: stamp.actor.id.map(|u| u.0),
@@ -115,6 +133,6 @@ fn insert_chunk(
     for part in motifs.chunks(CHUNK) {
         insert_rows!(conn, saisine_motifs::table, part.to_vec())?;
     }
-    insert_rows!(conn, events::table, &created)?;
+    insert_rows!(conn, events::table, &entries)?;
     Ok(())
 }

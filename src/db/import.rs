@@ -7,12 +7,12 @@ use diesel::prelude::*;
 use diesel::Connection;
 
 use super::audit;
-use super::connection::insert_rows;
+use super::bulk;
 use super::events;
-use super::models::{FactsColumns, LifecycleColumns, NewEventRow, SaisineRow};
+use super::models::{FactsColumns, LifecycleColumns, SaisineRow};
 use super::reference_lists::ReferenceLists;
 use super::saisines::{self, with_motifs, Stamp};
-use super::schema::{events as events_table, reference_counters, saisine_motifs, saisines as table};
+use super::schema::{reference_counters, saisines as table};
 use super::{DbConn, DbResult};
 use crate::auth::audit::AuditAction;
 use crate::domain::changes::{diff, FieldChange};
@@ -118,51 +118,10 @@ pub fn insert_many(conn: &mut DbConn, lines: &[ImportedSaisine], file_name: &str
         return Ok(());
     }
     let references = references_for(conn, lines)?;
-    let rows: Vec<_> = lines
-        .iter()
-        .zip(&references)
-        .map(|(line, reference)| {
-            (
-                table::reference.eq(reference.to_string()),
-                FactsColumns::from(&line.facts),
-                LifecycleColumns::from(&line.lifecycle),
-                table::created_at.eq(stamp.at),
-                table::updated_at.eq(stamp.at),
-            )
-        })
-        .collect();
-    insert_rows!(conn, table::table, &rows)?;
+    let saisines: Vec<_> = lines.iter().map(|line| (&line.facts, &line.lifecycle)).collect();
+    let details = EventDetails { text: Some(file_name.to_string()), ..Default::default() };
+    bulk::insert_with_entry(conn, &saisines, &references, EventKind::Importee, &details, stamp)?;
     let texts: Vec<String> = references.iter().map(Reference::to_string).collect();
-    let ids: HashMap<String, i32> = table::table
-        .filter(table::reference.eq_any(&texts))
-        .select((table::reference, table::id))
-        .load::<(String, i32)>(conn)?
-        .into_iter()
-        .collect();
-    let id_of = |reference: &String| ids.get(reference).copied().ok_or(super::DbError::NotFound);
-    let details = serde_json::to_string(&EventDetails { text: Some(file_name.to_string()), ..Default::default() })
-        .map_err(|e| super::DbError::Corrupt(e.to_string()))?;
-    let mut motifs = Vec::new();
-    let mut entries = Vec::with_capacity(lines.len());
-    for (line, reference) in lines.iter().zip(&texts) {
-        let id = id_of(reference)?;
-        motifs.extend(
-            line.facts
-                .motifs
-                .iter()
-                .map(|m| (saisine_motifs::saisine_id.eq(id), saisine_motifs::motif.eq(m.0.as_str()))),
-        );
-        entries.push(NewEventRow {
-            saisine_id: id,
-            kind: EventKind::Importee.code().to_string(),
-            occurred_at: stamp.at,
-            actor: stamp.actor.name.clone(),
-            actor_id: stamp.actor.id.map(|u| u.0),
-            details: details.clone(),
-        });
-    }
-    insert_rows!(conn, saisine_motifs::table, &motifs)?;
-    insert_rows!(conn, events_table::table, &entries)?;
     audit::record_many(conn, stamp.actor, AuditAction::SaisineImported, &texts, file_name, stamp.at)
 }
 

@@ -13,7 +13,9 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 use serde_json::{json, Value};
 
-use crate::support::{api_token, create_user, noon, test_figment, SaisineBuilder, TestApp, TestDir, TODAY};
+use crate::support::{
+    api_token, create_async, create_user, noon, test_figment, SaisineBuilder, TestApp, TestDir, TODAY,
+};
 
 fn mediation(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mediation"));
@@ -33,22 +35,9 @@ async fn two_instances_on_one_database_give_distinct_references() {
     let first = Client::untracked(start()).await.unwrap();
     let second = Client::untracked(start()).await.unwrap();
     let body = SaisineBuilder::default().json().to_string();
-    async fn create(client: &Client, body: String, bearer: String) -> (Status, Option<String>) {
-        {
-            let response = client
-                .post("/api/v1/saisines")
-                .header(ContentType::JSON)
-                .header(Header::new("Authorization", bearer))
-                .body(body)
-                .dispatch()
-                .await;
-            let status = response.status();
-            let json: Value = response.into_json().await.unwrap_or(Value::Null);
-            (status, json["reference"].as_str().map(str::to_string))
-        }
-    }
-    let requests = (0..40)
-        .flat_map(|_| [create(&first, body.clone(), bearer.clone()), create(&second, body.clone(), bearer.clone())]);
+    let requests = (0..40).flat_map(|_| {
+        [create_async(&first, body.clone(), bearer.clone()), create_async(&second, body.clone(), bearer.clone())]
+    });
     let results = futures::future::join_all(requests).await;
     assert!(
         results.iter().all(|(status, _)| *status == Status::Created),

@@ -4,13 +4,13 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use mediation::auth::Role;
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{Header, Status};
 use rocket::local::asynchronous::Client;
 use serde_json::Value;
 
 use mediation::domain::clock::FixedClock;
 
-use crate::support::{api_token, create_user, noon, test_figment, SaisineBuilder, TODAY};
+use crate::support::{api_token, create_async, create_user, noon, test_figment, SaisineBuilder, TODAY};
 
 #[rocket::async_test]
 async fn two_hundred_concurrent_creations_get_two_hundred_distinct_references() {
@@ -20,22 +20,7 @@ async fn two_hundred_concurrent_creations_get_two_hundred_distinct_references() 
     let rocket = mediation::web::build(test_figment(&dir), Arc::new(FixedClock(noon(TODAY))));
     let client = Client::tracked(rocket).await.unwrap();
     let body = SaisineBuilder::default().json().to_string();
-    let requests = (0..200).map(|_| {
-        let client = &client;
-        let (body, bearer) = (body.clone(), bearer.clone());
-        async move {
-            let response = client
-                .post("/api/v1/saisines")
-                .header(ContentType::JSON)
-                .header(Header::new("Authorization", bearer))
-                .body(body)
-                .dispatch()
-                .await;
-            let status = response.status();
-            let json: Value = response.into_json().await.unwrap_or(Value::Null);
-            (status, json["reference"].as_str().map(str::to_string))
-        }
-    });
+    let requests = (0..200).map(|_| create_async(&client, body.clone(), bearer.clone()));
     let results = futures::future::join_all(requests).await;
     let failures: Vec<_> = results.iter().filter(|(status, _)| *status != Status::Created).collect();
     assert!(failures.is_empty(), "{} créations en échec : {:?}", failures.len(), failures.first());

@@ -532,3 +532,21 @@ pub fn captured_logs() -> String {
     });
     buffer.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
 }
+
+/// Creates a saisine through the API of an asynchronous client: its status and reference.
+pub async fn create_async(
+    client: &rocket::local::asynchronous::Client,
+    body: String,
+    bearer: String,
+) -> (Status, Option<String>) {
+    let response = client
+        .post("/api/v1/saisines")
+        .header(ContentType::JSON)
+        .header(Header::new("Authorization", bearer))
+        .body(body)
+        .dispatch()
+        .await;
+    let status = response.status();
+    let json: Value = response.into_json().await.unwrap_or(Value::Null);
+    (status, json["reference"].as_str().map(str::to_string))
+}
