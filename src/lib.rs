@@ -3,6 +3,7 @@
 //! Layers, data flowing one way: `web` (routes, forms, guards) → `domain` (codes, rules; no
 //! I/O) → `db` (schema, queries). `cli` is the binary's command line; `config` the settings.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -79,7 +79,7 @@ fn sweep() -> Result<(), String> {
     let config = AppConfig::from_figment(&config::figment()).map_err(|e| e.to_string())?;
     let url = config.database_url();
     db::pool::migrate(&url).map_err(|e| e.to_string())?;
-    let report = db::sweep::run_on(&url, &crate::domain::clock::SystemClock).map_err(|e| e.to_string())?;
+    let report = crate::app::sweep::run_on(&url, &crate::domain::clock::SystemClock).map_err(|e| e.to_string())?;
     println!("Veille des délais : {}.", report.summary());
     for reference in &report.flagged {
         println!("  pièces non reçues à l'échéance : {reference}");

@@ -78,24 +78,33 @@ pub fn establish(target: &Target) -> DbResult<DbConn> {
     }
 }
 
-/// A transaction that writes. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
-/// that concurrent writers wait on busy_timeout instead of failing with SQLITE_BUSY; on
-/// PostgreSQL row locks and constraints do that work. Nested calls become savepoints.
+/// A transaction that writes, failing with the database layer's error.
 pub fn write_transaction<T, F>(conn: &mut DbConn, work: F) -> DbResult<T>
 where
     F: FnOnce(&mut DbConn) -> DbResult<T>,
 {
+    write_transaction_as(conn, work)
+}
+
+/// A transaction that writes, failing with the caller's error type. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
+/// that concurrent writers wait on busy_timeout instead of failing with SQLITE_BUSY; on
+/// PostgreSQL row locks and constraints do that work. Nested calls become savepoints.
+pub fn write_transaction_as<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     let DbConn::Sqlite(sqlite) = conn else {
         return conn.transaction(work);
     };
-    let depth = AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?;
+    let depth = AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth().map_err(E::from)?;
     if depth.is_some() {
         return conn.transaction(work);
     }
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(E::from)?;
     match work(conn) {
         Ok(value) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn).map_err(E::from)?;
             Ok(value)
         }
         Err(error) => {

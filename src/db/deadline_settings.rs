@@ -3,11 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::audit::{self, Actor};
-use super::pool::write_transaction;
 use super::schema::deadline_settings;
 use super::{DbConn, DbError, DbResult};
-use crate::auth::audit::AuditAction;
 use crate::domain::deadlines::{DayCount, DeadlineSettings};
 
 const ROW: i32 = 1;
@@ -64,8 +61,8 @@ pub fn describe(s: &DeadlineSettings) -> String {
     )
 }
 
-/// Replaces the settings and records the change in the audit log.
-pub fn save(conn: &mut DbConn, settings: &DeadlineSettings, actor: &Actor, at: NaiveDateTime) -> DbResult<()> {
+/// Replaces the settings (`by`: who changed them).
+pub fn store(conn: &mut DbConn, settings: &DeadlineSettings, by: &str, at: NaiveDateTime) -> DbResult<()> {
     let values = (
         deadline_settings::take_up_days.eq(stored(settings.take_up_days)),
         deadline_settings::handling_days.eq(stored(settings.handling_days)),
@@ -74,15 +71,11 @@ pub fn save(conn: &mut DbConn, settings: &DeadlineSettings, actor: &Actor, at: N
         deadline_settings::grace_days.eq(stored(settings.grace_days)),
         deadline_settings::working_days.eq(settings.day_count == DayCount::Working),
         deadline_settings::updated_at.eq(Some(at)),
-        deadline_settings::updated_by.eq(Some(actor.name.as_str())),
+        deadline_settings::updated_by.eq(Some(by)),
     );
-    write_transaction(conn, |conn| {
-        let updated = diesel::update(deadline_settings::table.find(ROW)).set(values).execute(conn)?;
-        if updated == 0 {
-            diesel::insert_into(deadline_settings::table)
-                .values((deadline_settings::id.eq(ROW), values))
-                .execute(conn)?;
-        }
-        audit::record(conn, actor, AuditAction::DeadlineSettingsChanged, "delais", &describe(settings), at)
-    })
+    let updated = diesel::update(deadline_settings::table.find(ROW)).set(values).execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(deadline_settings::table).values((deadline_settings::id.eq(ROW), values)).execute(conn)?;
+    }
+    Ok(())
 }

@@ -14,7 +14,6 @@ pub mod import;
 pub mod indicators;
 pub mod list;
 pub(crate) mod models;
-pub mod operations;
 pub mod pool;
 pub mod queue;
 pub mod reference_lists;
@@ -24,7 +23,6 @@ pub mod saisines;
 pub mod schema;
 pub mod sessions;
 pub mod setup;
-pub mod sweep;
 pub mod users;
 
 pub use pool::{DbBackend, DbConn, DbPool};

@@ -54,9 +54,9 @@ fn open_clocks(conn: &mut DbConn, scope: Scope) -> DbResult<Vec<ClockRow>> {
 /// The saisines among `waiting` whose current documents request was already followed by a reminder.
 fn reminded(conn: &mut DbConn, waiting: &[i32]) -> DbResult<HashSet<i32>> {
     let requests = followups::current_requests(conn, waiting)?;
-    let ids: Vec<i32> = requests.values().copied().collect();
-    let done = followups::done(conn, &ids, FollowUpKind::Reminder)?;
-    Ok(requests.into_iter().filter(|(_, request)| done.contains(request)).map(|(saisine, _)| saisine).collect())
+    let waits: Vec<(i32, i32)> = waiting.iter().map(|id| (*id, requests.get(id).copied().unwrap_or(0))).collect();
+    let done = followups::done(conn, &waits, FollowUpKind::Reminder)?;
+    Ok(done.into_iter().map(|(saisine, _)| saisine).collect())
 }
 
 type IdentityColumns = (i32, String, NaiveDate, Option<String>, Option<String>);

@@ -1,21 +1,16 @@
-//! Writing and reading one saisine. Each write is one transaction: the saisine, its motifs
-//! and its timeline entry are saved together or not at all.
+//! Reading one saisine, and the row-level writes the use cases (`app::saisines`) compose in
+//! their transactions.
 
-use chrono::{Datelike, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::Connection;
 
-use super::audit::{self, Actor};
-use super::events;
+use super::audit::Actor;
 use super::models::{FactsColumns, LifecycleColumns, SaisineRow};
-use super::pool::write_transaction;
 use super::schema::{reference_counters, saisine_motifs, saisines};
 use super::{DbConn, DbError, DbResult};
-use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
-use crate::domain::changes::{diff, FieldChange};
-use crate::domain::lifecycle::check_text;
-use crate::domain::{Action, EventDetails, EventKind, Lifecycle, Reference, Saisine, SaisineFacts, SaisineId};
+use crate::domain::{Lifecycle, Reference, Saisine, SaisineFacts, SaisineId};
 
 /// Who did it and when: every write records both.
 #[derive(Debug, Clone)]
@@ -65,37 +60,26 @@ pub(crate) fn replace_motifs(conn: &mut DbConn, id: SaisineId, facts: &SaisineFa
     Ok(())
 }
 
-/// Records a new saisine, status `recue`, and returns its reference.
-pub fn create(conn: &mut DbConn, facts: &SaisineFacts, stamp: &Stamp) -> DbResult<Reference> {
-    create_with_note(conn, facts, None, stamp)
-}
-
-/// Records a new saisine whose creation entry says where it came from.
-pub fn create_with_note(
+/// Inserts a new saisine's row with its motifs; returns its id.
+pub(crate) fn insert(
     conn: &mut DbConn,
+    reference: Reference,
     facts: &SaisineFacts,
-    origin: Option<&str>,
-    stamp: &Stamp,
-) -> DbResult<Reference> {
-    write_transaction(conn, |conn| {
-        let reference = next_reference(conn, facts.received_on.year())?;
-        let lifecycle = Lifecycle::new(facts.received_on);
-        diesel::insert_into(saisines::table)
-            .values((
-                saisines::reference.eq(reference.to_string()),
-                FactsColumns::from(facts),
-                LifecycleColumns::from(&lifecycle),
-                saisines::created_at.eq(stamp.at),
-                saisines::updated_at.eq(stamp.at),
-            ))
-            .execute(conn)?;
-        let id = id_of(conn, reference)?;
-        replace_motifs(conn, id, facts)?;
-        let details = EventDetails { text: origin.map(str::to_string), ..Default::default() };
-        events::append(conn, id, EventKind::Creee, &details, stamp)?;
-        audit::record(conn, stamp.actor, AuditAction::SaisineCreated, &reference.to_string(), "", stamp.at)?;
-        Ok(reference)
-    })
+    lifecycle: &Lifecycle,
+    at: NaiveDateTime,
+) -> DbResult<SaisineId> {
+    diesel::insert_into(saisines::table)
+        .values((
+            saisines::reference.eq(reference.to_string()),
+            FactsColumns::from(facts),
+            LifecycleColumns::from(lifecycle),
+            saisines::created_at.eq(at),
+            saisines::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let id = id_of(conn, reference)?;
+    replace_motifs(conn, id, facts)?;
+    Ok(id)
 }
 
 pub fn id_of(conn: &mut DbConn, reference: Reference) -> DbResult<SaisineId> {
@@ -150,128 +134,44 @@ pub(crate) fn lock(conn: &mut DbConn, reference: Reference) -> DbResult<()> {
     Ok(())
 }
 
-fn touch(conn: &mut DbConn, id: SaisineId, at: NaiveDateTime) -> DbResult<()> {
+/// Marks the saisine as changed at `at`.
+pub(crate) fn touch(conn: &mut DbConn, id: SaisineId, at: NaiveDateTime) -> DbResult<()> {
     diesel::update(saisines::table.find(id.0)).set(saisines::updated_at.eq(at)).execute(conn)?;
     Ok(())
 }
 
-/// Replaces the facts; returns what changed (nothing written when nothing changed).
-pub fn update_facts(
+/// Replaces the facts and the motifs.
+pub(crate) fn set_facts(conn: &mut DbConn, id: SaisineId, facts: &SaisineFacts) -> DbResult<()> {
+    diesel::update(saisines::table.find(id.0)).set(FactsColumns::from(facts)).execute(conn)?;
+    replace_motifs(conn, id, facts)
+}
+
+/// Replaces the lifecycle columns (status, dates, stored durations).
+pub(crate) fn set_lifecycle(conn: &mut DbConn, id: SaisineId, lifecycle: &Lifecycle) -> DbResult<()> {
+    diesel::update(saisines::table.find(id.0)).set(LifecycleColumns::from(lifecycle)).execute(conn)?;
+    Ok(())
+}
+
+/// Gives the saisine to an account, or to nobody.
+pub(crate) fn set_assignee(conn: &mut DbConn, id: SaisineId, assignee: Option<UserId>) -> DbResult<()> {
+    diesel::update(saisines::table.find(id.0)).set(saisines::assigned_to.eq(assignee.map(|u| u.0))).execute(conn)?;
+    Ok(())
+}
+
+/// Records the partner who referred the saisine, and the person's consent they confirmed.
+pub(crate) fn set_referral(
     conn: &mut DbConn,
-    reference: Reference,
-    facts: &SaisineFacts,
-    stamp: &Stamp,
-) -> DbResult<Vec<FieldChange>> {
-    write_transaction(conn, |conn| {
-        lock(conn, reference)?;
-        let current = find(conn, reference)?;
-        check_reception_still_first(&current.lifecycle, facts)?;
-        let changes = diff(&current.facts, facts);
-        if changes.is_empty() {
-            return Ok(changes);
-        }
-        diesel::update(saisines::table.find(current.id.0)).set(FactsColumns::from(facts)).execute(conn)?;
-        if facts.received_on != current.facts.received_on {
-            // The stored durations count from the reception date.
-            let moved = Lifecycle { received_on: facts.received_on, ..current.lifecycle };
-            diesel::update(saisines::table.find(current.id.0)).set(LifecycleColumns::from(&moved)).execute(conn)?;
-        }
-        replace_motifs(conn, current.id, facts)?;
-        touch(conn, current.id, stamp.at)?;
-        let details = EventDetails { changes: changes.clone(), ..Default::default() };
-        events::append(conn, current.id, EventKind::Modifiee, &details, stamp)?;
-        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-        audit::record(
-            conn,
-            stamp.actor,
-            AuditAction::SaisineEdited,
-            &reference.to_string(),
-            &fields.join(","),
-            stamp.at,
-        )?;
-        Ok(changes)
-    })
-}
-
-/// A new reception date may not come after a step already taken.
-fn check_reception_still_first(lifecycle: &Lifecycle, facts: &SaisineFacts) -> DbResult<()> {
-    let first_step = [lifecycle.taken_on, lifecycle.closed_on()].into_iter().flatten().min();
-    match first_step {
-        Some(step) if facts.received_on > step => Err(crate::domain::DomainError::invalid(
-            "received_on",
-            "received_after_step",
-            format!(
-                "la date de réception ne peut pas être postérieure à la prise en charge ou à la clôture ({})",
-                step.format("%d/%m/%Y")
-            ),
-        )
-        .into()),
-        _ => Ok(()),
-    }
-}
-
-/// Applies a lifecycle move checked by the domain, and records it in the timeline.
-pub fn apply(
-    conn: &mut DbConn,
-    reference: Reference,
-    action: &Action,
-    today: chrono::NaiveDate,
-    stamp: &Stamp,
-) -> DbResult<Saisine> {
-    write_transaction(conn, |conn| {
-        lock(conn, reference)?;
-        let current = find(conn, reference)?;
-        let next = current.lifecycle.apply(action, today)?;
-        diesel::update(saisines::table.find(current.id.0)).set(LifecycleColumns::from(&next)).execute(conn)?;
-        touch(conn, current.id, stamp.at)?;
-        let (kind, details) = EventDetails::for_action(action);
-        events::append(conn, current.id, kind, &details, stamp)?;
-        audit::record(conn, stamp.actor, AuditAction::SaisineStep, &reference.to_string(), kind.code(), stamp.at)?;
-        Ok(Saisine { lifecycle: next, updated_at: stamp.at, ..current })
-    })
-}
-
-/// A note in the timeline; allowed at every stage, closed included.
-pub fn add_note(conn: &mut DbConn, reference: Reference, text: &str, stamp: &Stamp) -> DbResult<()> {
-    check_text("text", text, "écrivez la note")?;
-    write_transaction(conn, |conn| {
-        let id = id_of(conn, reference)?;
-        let details = EventDetails { text: Some(text.trim().to_string()), ..Default::default() };
-        events::append(conn, id, EventKind::Note, &details, stamp)?;
-        audit::record(
-            conn,
-            stamp.actor,
-            AuditAction::SaisineStep,
-            &reference.to_string(),
-            EventKind::Note.code(),
-            stamp.at,
-        )?;
-        touch(conn, id, stamp.at)
-    })
-}
-
-/// Gives the saisine to a mediator (or to nobody); `name` is the assignee's, for the timeline.
-pub fn assign(
-    conn: &mut DbConn,
-    reference: Reference,
-    assignee: Option<(UserId, &str)>,
-    stamp: &Stamp,
+    id: SaisineId,
+    referral: &crate::domain::referral::Referral,
 ) -> DbResult<()> {
-    write_transaction(conn, |conn| {
-        lock(conn, reference)?;
-        let current = find(conn, reference)?;
-        let new = assignee.map(|(id, _)| id);
-        if current.assigned_to == new {
-            return Ok(());
-        }
-        diesel::update(saisines::table.find(current.id.0))
-            .set(saisines::assigned_to.eq(new.map(|u| u.0)))
-            .execute(conn)?;
-        touch(conn, current.id, stamp.at)?;
-        let text =
-            assignee.map(|(_, name)| name.to_string()).unwrap_or_else(|| "personne (attribution retirée)".into());
-        let details = EventDetails { text: Some(text.clone()), ..Default::default() };
-        events::append(conn, current.id, EventKind::Attribuee, &details, stamp)?;
-        audit::record(conn, stamp.actor, AuditAction::SaisineAssigned, &reference.to_string(), &text, stamp.at)
-    })
+    diesel::update(saisines::table.find(id.0))
+        .set((
+            saisines::partner_organisation.eq(&referral.organisation),
+            saisines::partner_contact_name.eq(&referral.contact_name),
+            saisines::partner_contact_email.eq(referral.contact_email.as_str()),
+            saisines::partner_contact_phone.eq(referral.contact_phone.as_ref().map(|p| p.as_str().to_string())),
+            saisines::consent_given.eq(true),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -26,6 +26,8 @@ pub enum EventKind {
     EcheanceDepassee,
     /// Brought in from a spreadsheet (the file's name in the text).
     Importee,
+    /// A document added to the saisine's file (its name in the text).
+    PieceAjoutee,
 }
 
 impl EventKind {
@@ -42,6 +44,7 @@ impl EventKind {
         EventKind::Relance,
         EventKind::EcheanceDepassee,
         EventKind::Importee,
+        EventKind::PieceAjoutee,
     ];
 
     pub fn code(self) -> &'static str {
@@ -58,6 +61,7 @@ impl EventKind {
             EventKind::Importee => "importee",
             EventKind::Relance => "relance",
             EventKind::EcheanceDepassee => "echeance_depassee",
+            EventKind::PieceAjoutee => "piece_ajoutee",
         }
     }
 
@@ -75,6 +79,7 @@ impl EventKind {
             EventKind::Importee => "Importée",
             EventKind::Relance => "Relance envoyée",
             EventKind::EcheanceDepassee => "Pièces non reçues à l'échéance",
+            EventKind::PieceAjoutee => "Pièce jointe ajoutée",
         }
     }
 

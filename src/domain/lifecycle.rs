@@ -75,6 +75,27 @@ impl Lifecycle {
         [Some(self.received_on), self.taken_on, stage_date].into_iter().flatten().max().unwrap_or(self.received_on)
     }
 
+    /// A new reception date may not come after a step already taken.
+    pub fn check_reception(&self, received_on: NaiveDate) -> Result<(), DomainError> {
+        let first_step = [self.taken_on, self.closed_on()].into_iter().flatten().min();
+        match first_step {
+            Some(step) if received_on > step => Err(DomainError::invalid(
+                "received_on",
+                "received_after_step",
+                format!(
+                    "la date de réception ne peut pas être postérieure à la prise en charge ou à la clôture ({})",
+                    step.format("%d/%m/%Y")
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The same state counted from another reception date (the stored durations follow it).
+    pub fn received_on(self, received_on: NaiveDate) -> Lifecycle {
+        Lifecycle { received_on, ..self }
+    }
+
     /// Days from reception to the prise en charge, once taken up.
     pub fn take_up_days(&self) -> Option<i64> {
         self.taken_on.map(|on| (on - self.received_on).num_days())

@@ -10,6 +10,9 @@ use super::error::{DomainError, FieldError};
 use super::saisine::{AllowedCodes, SaisineDraft, SaisineFacts};
 use super::text::non_blank;
 
+/// What the timeline says of a saisine that came through the partner form.
+pub const ORIGIN: &str = "déposée par le formulaire partenaire";
+
 /// The most a partner may write about what happened.
 pub const MAX_ACCOUNT: usize = 5_000;
 

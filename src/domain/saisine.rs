@@ -262,3 +262,16 @@ impl SaisineFacts {
         }
     }
 }
+
+/// A saisine goes to an existing, active account that works on saisines (given as its
+/// `(active, works on saisines)`), or to nobody.
+pub fn check_assignee(account: Option<(bool, bool)>) -> Result<(), DomainError> {
+    match account {
+        Some((true, true)) => Ok(()),
+        _ => Err(DomainError::invalid(
+            "assignee",
+            "unknown_assignee",
+            "ce compte n'existe pas ou ne peut pas recevoir de saisines",
+        )),
+    }
+}

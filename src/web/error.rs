@@ -8,6 +8,7 @@ use rocket::serde::json::Json;
 use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
+use crate::app::AppError;
 use crate::db::DbError;
 use crate::domain::{DomainError, FieldError};
 
@@ -34,6 +35,16 @@ impl From<DbError> for PageError {
             DbError::NotFound => PageError::NotFound,
             DbError::Domain(e) => PageError::Refused(e.to_string()),
             other => PageError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound => PageError::NotFound,
+            AppError::Domain(e) => PageError::Refused(e.to_string()),
+            AppError::Db(other) => PageError::Internal(other.to_string()),
         }
     }
 }
@@ -130,6 +141,16 @@ impl From<DbError> for ApiError {
                 tracing::error!(error = %other, "erreur interne de l'API");
                 ApiError::new(Status::InternalServerError, "internal", "erreur interne : réessayez plus tard")
             }
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound => ApiError::not_found(),
+            AppError::Domain(e) => e.into(),
+            AppError::Db(other) => other.into(),
         }
     }
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rocket::request::{FromRequest, Outcome, Request};
 
+use crate::app::{AppError, AppResult};
 use crate::auth::secret_box::SecretBox;
 use crate::auth::signing::Signer;
 use crate::config::AppConfig;
@@ -38,6 +39,21 @@ impl Db {
         })
         .await
         .map_err(|e| DbError::Corrupt(format!("tâche interrompue : {e}")))?
+    }
+
+    /// Runs a use case of the application layer on a pooled connection.
+    pub async fn act<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.0.clone();
+        rocket::tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Db(DbError::Corrupt(format!("tâche interrompue : {e}"))))?
     }
 }
 

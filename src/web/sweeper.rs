@@ -44,8 +44,8 @@ async fn run_every(period: Duration, pool: DbPool, clock: Arc<dyn Clock>, shutdo
 async fn sweep_once(pool: &DbPool, clock: &Arc<dyn Clock>) {
     let (pool, clock) = (pool.clone(), clock.clone());
     let outcome = tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get()?;
-        crate::db::sweep::run(&mut conn, clock.as_ref())
+        let mut conn = pool.get().map_err(crate::db::DbError::from)?;
+        crate::app::sweep::run(&mut conn, clock.as_ref())
     })
     .await;
     match outcome {

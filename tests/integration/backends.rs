@@ -185,7 +185,7 @@ fn a_backup_taken_under_write_load_is_consistent() {
     let writer = {
         let (url, stop) = (dir.url.clone(), stop.clone());
         std::thread::spawn(move || {
-            use mediation::db::{audit::Actor, operations, saisines::Stamp};
+            use mediation::app::{saisines as operations, Actor, Stamp};
             let mut conn = mediation::db::pool::connect(&url).unwrap();
             let actor = Actor { id: Some(user), name: "Marie".into(), ip: String::new() };
             let draft: mediation::domain::SaisineDraft =

@@ -19,3 +19,4 @@ mod report_data;
 mod report_property;
 mod reports;
 mod support;
+mod write_path;

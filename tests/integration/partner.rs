@@ -322,7 +322,9 @@ fn mediators_attach_files_to_any_saisine() {
     assert_eq!(upload("mauvais", "rib.pdf", PDF), Status::Forbidden);
     assert_eq!(upload(&csrf, "rib.pdf", b"not a pdf"), Status::SeeOther);
     let page = app.get(&format!("/saisines/{reference}")).into_string().unwrap();
-    assert_eq!(page.matches("rib.pdf").count(), 1, "only the genuine PDF was kept");
+    let listed = page.matches(&format!("/saisines/{reference}/pieces/")).count();
+    assert_eq!(listed, 1, "only the genuine PDF was kept");
+    assert_eq!(app.timeline_kinds(&reference).iter().filter(|k| *k == "piece_ajoutee").count(), 1);
     assert!(app.audit_actions().iter().any(|(a, _, _)| a == "piece_jointe_ajoutee"));
 }
 

@@ -8,10 +8,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{EventJson, SaisineFull, SaisineInput, SaisineSummary};
+use crate::app::{self, Stamp};
 use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
-use crate::db::saisines::{self, Stamp};
-use crate::db::{audit, events, list, operations};
+use crate::db::saisines;
+use crate::db::{audit, events, list};
 use crate::domain::Reference;
 use crate::web::auth::{Mediator, Reader};
 use crate::web::context::Now;
@@ -102,9 +103,9 @@ async fn create(
     }
     let actor = user.0.actor();
     let saisine = db
-        .run(move |conn| {
-            let reference = operations::record(conn, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+        .act(move |conn| {
+            let reference = app::saisines::record(conn, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
+            Ok(saisines::find(conn, reference)?)
         })
         .await?;
     let location = format!("/api/v1/saisines/{}", saisine.reference);
@@ -122,10 +123,11 @@ async fn update(
     let input = body(input)?;
     let actor = user.0.actor();
     let saisine = db
-        .run(move |conn| {
-            let draft = input.over(saisines::find(conn, reference)?.facts.to_draft());
-            operations::edit(conn, reference, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+        .act(move |conn| {
+            // The given fields are merged with the facts read inside the locked transaction.
+            let stamp = Stamp { actor: &actor, at: now.at };
+            app::saisines::patch(conn, reference, |current| input.over(current), now.today, &stamp)?;
+            Ok(saisines::find(conn, reference)?)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -151,9 +153,10 @@ async fn act(
     let note = input.note_text();
     let actor = user.0.actor();
     let saisine = db
-        .run(move |conn| {
-            operations::step(conn, reference, action.as_ref(), &note, now.today, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+        .act(move |conn| {
+            let stamp = Stamp { actor: &actor, at: now.at };
+            app::saisines::step(conn, reference, action.as_ref(), &note, now.today, &stamp)?;
+            Ok(saisines::find(conn, reference)?)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -177,9 +180,9 @@ async fn assign(
     let assignee = body(input)?.assignee.map(UserId);
     let actor = user.0.actor();
     let saisine = db
-        .run(move |conn| {
-            operations::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+        .act(move |conn| {
+            app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })?;
+            Ok(saisines::find(conn, reference)?)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -207,16 +210,9 @@ async fn remind(
     };
     let (note, actor) = (input.note_text(), user.0.actor());
     let saisine = db
-        .run(move |conn| {
-            crate::db::followups::record_reminder(
-                conn,
-                reference,
-                on,
-                &note,
-                now.today,
-                &Stamp { actor: &actor, at: now.at },
-            )?;
-            saisines::find(conn, reference)
+        .act(move |conn| {
+            app::followups::remind(conn, reference, on, &note, now.today, &Stamp { actor: &actor, at: now.at })?;
+            Ok(saisines::find(conn, reference)?)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))

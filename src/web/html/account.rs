@@ -6,9 +6,9 @@ use rocket::{get, post, routes, Either, FromForm, Route, State};
 use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
-use crate::auth::audit::AuditAction;
+use crate::app;
 use crate::auth::{tokens, totp};
-use crate::db::{accounts, api_tokens, audit, users, DbError};
+use crate::db::{accounts, api_tokens, users, DbError};
 use crate::domain::FieldError;
 use crate::web::auth::guards::Pending;
 use crate::web::auth::{CsrfOnly, Protected, Reader, SignedIn};
@@ -201,11 +201,7 @@ async fn create_token(
     }
     let token = tokens::new_token();
     let (id, digest, actor) = (user.0.id, tokens::digest(&token), user.0.actor());
-    db.run(move |conn| {
-        api_tokens::create(conn, id, &name, &digest, now.at)?;
-        audit::record(conn, &actor, AuditAction::TokenCreated, &name, "", now.at)
-    })
-    .await?;
+    db.act(move |conn| app::tokens::create(conn, id, &name, &digest, &actor, now.at)).await?;
     Ok((Status::Ok, tokens_page(&user, &db, layout, FormErrors::default(), Some(token)).await?))
 }
 
@@ -218,11 +214,7 @@ async fn revoke_token(
     now: Now,
 ) -> Result<Flash<Redirect>, PageError> {
     let (id, actor) = (user.0.id, user.0.actor());
-    db.run(move |conn| {
-        api_tokens::revoke(conn, id, token_id, now.at)?;
-        audit::record(conn, &actor, AuditAction::TokenRevoked, &token_id.to_string(), "", now.at)
-    })
-    .await?;
+    db.act(move |conn| app::tokens::revoke(conn, id, token_id, &actor, now.at)).await?;
     Ok(Flash::success(Redirect::to("/compte/jetons"), "Jeton révoqué."))
 }
 

@@ -7,7 +7,8 @@ use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use super::form::FormErrors;
-use crate::db::{deadline_settings, DbError};
+use crate::app::{self, AppError};
+use crate::db::deadline_settings;
 use crate::domain::deadlines::{DayCount, SettingsDraft};
 use crate::web::auth::{Admin, Protected};
 use crate::web::context::{Layout, Now};
@@ -82,9 +83,9 @@ async fn save(
         }
     };
     let actor = admin.0.actor();
-    match db.run(move |conn| deadline_settings::save(conn, &settings, &actor, now.at)).await {
+    match db.act(move |conn| app::admin::save_deadlines(conn, &settings, &actor, now.at)).await {
         Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/admin/delais"), "Délais enregistrés."))),
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             let page = render(layout, &values, FormErrors::new(e.field_errors()));
             Ok(Either::Right((Status::UnprocessableEntity, page)))
         }

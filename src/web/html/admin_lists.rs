@@ -6,9 +6,8 @@ use rocket::{get, post, routes, Either, FromForm, Route};
 use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
-use crate::auth::audit::AuditAction;
-use crate::db::reference_lists::{self, ListKind, ReferenceLists};
-use crate::db::{audit, DbError};
+use crate::app::{self, AppError};
+use crate::db::reference_lists::{ListKind, ReferenceLists};
 use crate::web::auth::{Admin, Protected};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
@@ -59,22 +58,10 @@ async fn add(
     let (code, label) =
         (values.code.clone().unwrap_or_default().trim().to_string(), values.label.clone().unwrap_or_default());
     let actor = admin.0.actor();
-    let added = db
-        .run(move |conn| {
-            reference_lists::add_entry(conn, kind, &code, &label)?;
-            audit::record(
-                conn,
-                &actor,
-                AuditAction::ReferenceListChanged,
-                &format!("{}/{code}", kind.slug()),
-                &format!("ajout : {label}"),
-                now.at,
-            )
-        })
-        .await;
+    let added = db.act(move |conn| app::admin::add_entry(conn, kind, &code, &label, &actor, now.at)).await;
     match added {
         Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/admin/referentiels"), "Entrée ajoutée."))),
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             let template = page(&db, layout, Some(kind.slug()), values, FormErrors::new(e.field_errors())).await?;
             Ok(Either::Right((Status::UnprocessableEntity, template)))
         }
@@ -95,19 +82,7 @@ async fn update(
     let label = form.0.label.unwrap_or_default();
     let retired = form.0.retired.as_deref() == Some("true");
     let (code, actor) = (code.to_string(), admin.0.actor());
-    db.run(move |conn| {
-        reference_lists::update_entry(conn, kind, &code, &label, retired)?;
-        let what = format!("libellé : {label} ; retiré : {}", if retired { "oui" } else { "non" });
-        audit::record(
-            conn,
-            &actor,
-            AuditAction::ReferenceListChanged,
-            &format!("{}/{code}", kind.slug()),
-            &what,
-            now.at,
-        )
-    })
-    .await?;
+    db.act(move |conn| app::admin::update_entry(conn, kind, &code, &label, retired, &actor, now.at)).await?;
     Ok(Flash::success(Redirect::to("/admin/referentiels"), "Entrée mise à jour."))
 }
 

@@ -8,8 +8,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Responder, Route};
 
 use super::partner_form::read_one;
-use crate::auth::audit::AuditAction;
-use crate::db::{attachments, audit, saisines};
+use crate::app;
 use crate::domain::Reference;
 use crate::web::auth::{CurrentUser, Mediator};
 use crate::web::context::Now;
@@ -26,14 +25,8 @@ struct Download {
 #[get("/saisines/<reference>/pieces/<id>")]
 async fn download(user: Mediator, reference: Reference, id: i32, db: Db, now: Now) -> Result<Download, PageError> {
     let actor = user.0.actor();
-    let (name, content_type, data) = db
-        .run(move |conn| {
-            let saisine = saisines::id_of(conn, reference)?;
-            let file = attachments::content(conn, saisine, id)?;
-            audit::record(conn, &actor, AuditAction::AttachmentDownloaded, &reference.to_string(), &file.0, now.at)?;
-            Ok(file)
-        })
-        .await?;
+    let (name, content_type, data) =
+        db.act(move |conn| app::attachments::download(conn, reference, id, &actor, now.at)).await?;
     Ok(Download {
         body: data,
         content_type: ContentType::parse_flexible(&content_type).unwrap_or(ContentType::Binary),
@@ -78,12 +71,8 @@ async fn upload(
         Err(error) => return Ok(Flash::error(back, capitalized(&error.message))),
     };
     let actor = user.0.actor();
-    db.run(move |conn| {
-        let saisine = saisines::id_of(conn, reference)?;
-        attachments::add(conn, saisine, &file, &actor.name, now.at)?;
-        audit::record(conn, &actor, AuditAction::AttachmentAdded, &reference.to_string(), &file.file_name, now.at)
-    })
-    .await?;
+    db.act(move |conn| app::attachments::add(conn, reference, &file, &app::Stamp { actor: &actor, at: now.at }))
+        .await?;
     Ok(Flash::success(back, "Pièce jointe ajoutée."))
 }
 

@@ -6,9 +6,9 @@ use rocket::{get, post, routes, Either, Route};
 use rocket_dyn_templates::{context, Template};
 
 use super::form::{FormErrors, SaisineForm};
+use crate::app::{self, AppError, Stamp};
 use crate::db::reference_lists::ReferenceLists;
-use crate::db::saisines::{self, Stamp};
-use crate::db::{operations, DbError};
+use crate::db::saisines;
 use crate::domain::{Reference, SaisineDraft};
 use crate::web::auth::{Mediator, Protected};
 use crate::web::context::{Layout, Now};
@@ -50,14 +50,14 @@ async fn create(
     let kept = draft.clone();
     let actor = user.0.actor();
     let saved =
-        db.run(move |conn| operations::record(conn, &kept, now.today, &Stamp { actor: &actor, at: now.at })).await;
+        db.act(move |conn| app::saisines::record(conn, &kept, now.today, &Stamp { actor: &actor, at: now.at })).await;
     match saved {
         Ok(reference) => {
             tracing::info!(%reference, "saisine enregistrée");
             let message = format!("Saisine {reference} enregistrée.");
             Ok(Either::Left(Flash::success(Redirect::to(format!("/saisines/{reference}")), message)))
         }
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             let lists = db.run(ReferenceLists::load).await?;
             let page = form_page(layout, &lists, &draft, FormErrors::new(e.field_errors()), None);
             Ok(Either::Right((Status::UnprocessableEntity, page)))
@@ -86,7 +86,7 @@ async fn update(
     let kept = draft.clone();
     let actor = user.0.actor();
     let saved = db
-        .run(move |conn| operations::edit(conn, reference, &kept, now.today, &Stamp { actor: &actor, at: now.at }))
+        .act(move |conn| app::saisines::edit(conn, reference, &kept, now.today, &Stamp { actor: &actor, at: now.at }))
         .await;
     match saved {
         Ok(changes) => {
@@ -97,7 +97,7 @@ async fn update(
             };
             Ok(Either::Left(Flash::success(Redirect::to(format!("/saisines/{reference}")), message)))
         }
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             let lists = db.run(ReferenceLists::load).await?;
             let page = form_page(layout, &lists, &draft, FormErrors::new(e.field_errors()), Some(reference));
             Ok(Either::Right((Status::UnprocessableEntity, page)))

@@ -9,8 +9,9 @@ use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
 use super::partner_form::{self, PartnerForm, TokenProblem};
+use crate::app::{self, AppError};
 use crate::db::reference_lists::ReferenceLists;
-use crate::db::{referrals, DbError};
+use crate::db::referrals;
 use crate::domain::referral::{ReferralDraft, MAX_ACCOUNT};
 use crate::domain::{FieldError, Reference};
 use crate::report::pdf::acknowledgement::{self, Acknowledgement};
@@ -139,7 +140,7 @@ async fn submit(
         }
     };
     let (draft, address) = (values.clone(), ip.0.clone());
-    match db.run(move |conn| referrals::submit(conn, &draft, &files, &address, at)).await {
+    match db.act(move |conn| app::referrals::submit(conn, &draft, &files, &address, at)).await {
         Ok(reference) => {
             tracing::info!(%reference, "saisine déposée par un partenaire");
             Ok(Either::Left(Redirect::to(format!(
@@ -147,7 +148,7 @@ async fn submit(
                 signed_query(state, reference, &now)
             ))))
         }
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             let page = form_page(&db, state, layout, &now, &values, FormErrors::new(e.field_errors())).await?;
             Ok(Either::Right((Status::UnprocessableEntity, page)))
         }

@@ -6,10 +6,10 @@ use rocket::{get, post, routes, FromForm, Route};
 use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
+use crate::app::{self, AppError, Stamp};
 use crate::db::queue::{self, QueueEntry, Scope};
 use crate::db::reference_lists::ReferenceLists;
-use crate::db::saisines::Stamp;
-use crate::db::{followups, indicators, users, DbError};
+use crate::db::{indicators, users};
 use crate::domain::dates::parse_date;
 use crate::domain::deadlines::DeadlineSettings;
 use crate::domain::{DomainError, Reference, Saisine};
@@ -126,16 +126,14 @@ async fn remind(
     let (today, at, actor) = (now.today, now.at, user.0.actor());
     let recorded = match reminder_date(form.date.as_deref(), today) {
         Ok(on) => {
-            db.run(move |conn| {
-                followups::record_reminder(conn, reference, on, &note, today, &Stamp { actor: &actor, at })
-            })
-            .await
+            db.act(move |conn| app::followups::remind(conn, reference, on, &note, today, &Stamp { actor: &actor, at }))
+                .await
         }
-        Err(e) => Err(DbError::Domain(e)),
+        Err(e) => Err(AppError::Domain(e)),
     };
     match recorded {
         Ok(()) => Ok(Flash::success(Redirect::to(back), format!("Relance enregistrée pour la saisine {reference}."))),
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             Ok(Flash::error(Redirect::to(back), format!("Relance refusée : {}", refusal_text(&e))))
         }
         Err(other) => Err(other.into()),

@@ -6,12 +6,13 @@ use rocket::{get, post, routes, Either, FromForm, Route};
 use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
+use crate::app::{self, AppError, Stamp};
 use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
 use crate::db::audit;
 use crate::db::reference_lists::ReferenceLists;
-use crate::db::saisines::{self, Stamp};
-use crate::db::{attachments, events, operations, queue, users, DbError};
+use crate::db::saisines;
+use crate::db::{attachments, events, queue, users};
 use crate::domain::{DomainError, Reference};
 use crate::web::auth::{CurrentUser, Mediator, Protected, Reader};
 use crate::web::context::{Layout, Now};
@@ -109,19 +110,19 @@ async fn act(
         Ok(action) => {
             let note = input.note_text();
             let (today, at, actor) = (now.today, now.at, user.0.actor());
-            db.run(move |conn| {
-                operations::step(conn, reference, action.as_ref(), &note, today, &Stamp { actor: &actor, at })
+            db.act(move |conn| {
+                app::saisines::step(conn, reference, action.as_ref(), &note, today, &Stamp { actor: &actor, at })
             })
             .await
         }
-        Err(e) => Err(DbError::Domain(e)),
+        Err(e) => Err(AppError::Domain(e)),
     };
     match outcome {
         Ok(()) => {
             tracing::info!(%reference, step = step.slug(), "étape enregistrée");
             Ok(Either::Left(Flash::success(Redirect::to(format!("/saisines/{reference}")), step.done_message())))
         }
-        Err(DbError::Domain(error)) => {
+        Err(AppError::Domain(error)) => {
             let status = if matches!(error, DomainError::Refused { .. }) {
                 Status::Conflict
             } else {
@@ -155,7 +156,7 @@ async fn assign(
         Some(Err(_)) => return Err(PageError::Refused("choix de médiateur invalide".into())),
     };
     let actor = user.0.actor();
-    db.run(move |conn| operations::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })).await?;
+    db.act(move |conn| app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })).await?;
     Ok(Flash::success(Redirect::to(format!("/saisines/{reference}")), "Attribution enregistrée."))
 }
 

@@ -7,7 +7,7 @@ mod settings;
 mod sweep;
 
 use chrono::NaiveDate;
-use mediation::db::sweep::SweepReport;
+use mediation::app::sweep::SweepReport;
 use mediation::domain::clock::Clock;
 use serde_json::json;
 
@@ -23,7 +23,7 @@ pub fn go_to(app: &TestApp, date: &str) {
 
 /// Runs the sweep against the test's database, as of the application's clock.
 pub fn sweep(app: &TestApp) -> SweepReport {
-    mediation::db::sweep::run(&mut connect(&app.dir), app.clock.as_ref()).expect("veille")
+    mediation::app::sweep::run(&mut connect(&app.dir), app.clock.as_ref()).expect("veille")
 }
 
 /// A saisine received on `received`, taken up the next day, whose documents are requested on

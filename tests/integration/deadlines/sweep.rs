@@ -105,7 +105,7 @@ fn sweeps_running_at_the_same_time_act_only_once() {
             let (url, clock) = (app.dir.url.clone(), app.clock.clone());
             std::thread::spawn(move || {
                 // Each sweep on its own connection, as several instances would be.
-                mediation::db::sweep::run_on(&url, clock.as_ref()).expect("veille")
+                mediation::app::sweep::run_on(&url, clock.as_ref()).expect("veille")
             })
         })
         .collect();

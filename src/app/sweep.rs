@@ -2,10 +2,9 @@
 //! not answer within the grace days. Run hourly by the server and by `mediation sweep` (cron).
 //! Idempotent: a second run the same day finds nothing to do; safe with several instances.
 
-use super::audit::Actor;
-use super::followups::{self, FollowUpKind, WaitingSaisine};
-use super::saisines::Stamp;
-use super::{deadline_settings, DbConn, DbResult};
+use super::{followups as acts, Actor, AppResult, Stamp};
+use crate::db::followups::{self, FollowUpKind, WaitingSaisine};
+use crate::db::{deadline_settings, DbConn};
 use crate::domain::clock::Clock;
 use crate::domain::deadlines::{DeadlineSettings, FollowUp};
 
@@ -35,17 +34,19 @@ impl SweepReport {
 }
 
 /// Runs the sweep as of the clock's today.
-pub fn run(conn: &mut DbConn, clock: &dyn Clock) -> DbResult<SweepReport> {
+pub fn run(conn: &mut DbConn, clock: &dyn Clock) -> AppResult<SweepReport> {
     let (today, at) = (clock.today(), clock.now().naive_utc());
     let settings = deadline_settings::load(conn)?;
     let waits = followups::overdue_waits(conn, today)?;
-    let requests: Vec<i32> = waits.iter().map(|w| w.request).collect();
-    let flagged = followups::done(conn, &requests, FollowUpKind::OverdueNote)?;
+    let keys: Vec<(i32, i32)> = waits.iter().map(|w| (w.id.0, w.request)).collect();
+    let flagged = followups::done(conn, &keys, FollowUpKind::OverdueNote)?;
     let actor = Actor::system(SWEEP_ACTOR);
     let stamp = Stamp { actor: &actor, at };
     let mut report = SweepReport::default();
     for saisine in &waits {
-        let Some(follow_up) = settings.follow_up(saisine.wait, today, flagged.contains(&saisine.request)) else {
+        let Some(follow_up) =
+            settings.follow_up(saisine.wait, today, flagged.contains(&(saisine.id.0, saisine.request)))
+        else {
             continue;
         };
         match act(conn, saisine, follow_up, &settings, today, &stamp) {
@@ -67,10 +68,10 @@ fn act(
     settings: &DeadlineSettings,
     today: chrono::NaiveDate,
     stamp: &Stamp,
-) -> DbResult<bool> {
+) -> AppResult<bool> {
     match follow_up {
-        FollowUp::FlagOverdue => followups::note_overdue(conn, saisine, settings, stamp),
-        FollowUp::Abandon { on } => followups::abandon(conn, saisine, on, settings, today, stamp),
+        FollowUp::FlagOverdue => acts::note_overdue(conn, saisine, settings, stamp),
+        FollowUp::Abandon { on } => acts::abandon(conn, saisine, on, settings, today, stamp),
     }
 }
 
@@ -89,7 +90,7 @@ fn record(report: &mut SweepReport, saisine: &WaitingSaisine, follow_up: FollowU
 }
 
 /// Runs the sweep on a database URL: for `mediation sweep`.
-pub fn run_on(url: &str, clock: &dyn Clock) -> DbResult<SweepReport> {
-    let mut conn = super::pool::connect(url)?;
+pub fn run_on(url: &str, clock: &dyn Clock) -> AppResult<SweepReport> {
+    let mut conn = crate::db::pool::connect(url)?;
     run(&mut conn, clock)
 }

@@ -1,0 +1,57 @@
+//! What administrators change: the deadline settings and the reference lists.
+
+use chrono::NaiveDateTime;
+
+use super::{write, Actor, AppResult};
+use crate::auth::audit::AuditAction;
+use crate::db::reference_lists::{self, ListKind};
+use crate::db::{audit, deadline_settings, DbConn};
+use crate::domain::deadlines::DeadlineSettings;
+
+/// Replaces the deadline settings; the change is in the audit log.
+pub fn save_deadlines(
+    conn: &mut DbConn,
+    settings: &DeadlineSettings,
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> AppResult<()> {
+    write(conn, |conn| {
+        deadline_settings::store(conn, settings, &actor.name, at)?;
+        let details = deadline_settings::describe(settings);
+        Ok(audit::record(conn, actor, AuditAction::DeadlineSettingsChanged, "delais", &details, at)?)
+    })
+}
+
+/// Adds a motif or a partner.
+pub fn add_entry(
+    conn: &mut DbConn,
+    kind: ListKind,
+    code: &str,
+    label: &str,
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> AppResult<()> {
+    write(conn, |conn| {
+        reference_lists::add_entry(conn, kind, code, label)?;
+        let (target, details) = (format!("{}/{code}", kind.slug()), format!("ajout : {label}"));
+        Ok(audit::record(conn, actor, AuditAction::ReferenceListChanged, &target, &details, at)?)
+    })
+}
+
+/// Renames a motif or a partner, or retires it (never deleted: old saisines keep it).
+pub fn update_entry(
+    conn: &mut DbConn,
+    kind: ListKind,
+    code: &str,
+    label: &str,
+    retired: bool,
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> AppResult<()> {
+    write(conn, |conn| {
+        reference_lists::update_entry(conn, kind, code, label, retired)?;
+        let target = format!("{}/{code}", kind.slug());
+        let details = format!("libellé : {label} ; retiré : {}", if retired { "oui" } else { "non" });
+        Ok(audit::record(conn, actor, AuditAction::ReferenceListChanged, &target, &details, at)?)
+    })
+}
