@@ -19,6 +19,7 @@ pub mod queue;
 pub mod reference;
 pub mod referral;
 pub mod saisine;
+pub mod schedule;
 pub mod text;
 
 pub use codes::{Channel, Outcome, Process, RequesterType, Status};
