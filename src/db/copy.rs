@@ -235,6 +235,8 @@ type SaisineReferral = (
     diesel::dsl::Eq<saisines::take_up_days, Option<i32>>,
     diesel::dsl::Eq<saisines::processing_days, Option<i32>>,
     diesel::dsl::Eq<saisines::net_processing_days, Option<i32>>,
+    diesel::dsl::Eq<saisines::email_key, Option<String>>,
+    diesel::dsl::Eq<saisines::phone_key, Option<String>>,
 );
 
 fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, SaisineReferral) {
@@ -277,6 +279,8 @@ fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, Sa
             s::take_up_days.eq(r.take_up_days),
             s::processing_days.eq(r.processing_days),
             s::net_processing_days.eq(r.net_processing_days),
+            s::email_key.eq(r.email_key),
+            s::phone_key.eq(r.phone_key),
         ),
     )
 }

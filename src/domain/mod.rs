@@ -18,6 +18,7 @@ pub mod queue;
 pub mod reference;
 pub mod referral;
 pub mod saisine;
+pub mod search;
 pub mod text;
 
 pub use codes::{Channel, Outcome, Process, RequesterType, Status};

@@ -3,9 +3,10 @@
 use rocket::request::FromParam;
 use rocket::FromForm;
 
-use crate::auth::UserId;
+use crate::auth::{Role, UserId};
 use crate::db::list::{Assignee, Cursor, ListFilter, SortOrder};
 use crate::domain::reference::InvalidReference;
+use crate::domain::search::SearchTerm;
 use crate::domain::text::non_blank;
 use crate::domain::{DomainError, FieldError, Reference};
 
@@ -63,9 +64,18 @@ fn parsed<T: std::str::FromStr>(
 }
 
 impl ListQuery {
-    /// Checks the query; `me` is the user asking.
-    pub fn check(&self, me: UserId) -> Result<ListRequest, DomainError> {
+    /// Checks the query; `me` is the user asking, `role` decides whether personal data may be
+    /// searched (mediators and administrators; readers see personal data masked only).
+    pub fn check(&self, me: UserId, role: Role) -> Result<ListRequest, DomainError> {
         let mut errors = Vec::new();
+        let search = given(&self.q).map(|q| SearchTerm::parse(&q));
+        if search.as_ref().and_then(SearchTerm::personal_key).is_some() && !role.sees_personal_data() {
+            errors.push(FieldError::new(
+                "q",
+                "personal_search_forbidden",
+                "la recherche par NIR, e-mail ou téléphone est réservée aux médiateurs et aux administrateurs",
+            ));
+        }
         let assigned = match given(&self.assigned).as_deref() {
             None => None,
             Some("me") => Some(Assignee::User(me.0)),
@@ -89,7 +99,7 @@ impl ListQuery {
             motif: given(&self.motif),
             partner: given(&self.partner),
             year: parsed(&self.year, "year", "année", &mut errors),
-            search: given(&self.q),
+            search,
             assigned,
         };
         let order = match given(&self.sort).as_deref() {
@@ -148,12 +158,10 @@ impl ListQuery {
     }
 }
 
-/// Percent-encodes all but the unreserved characters of RFC 3986.
+/// Everything but RFC 3986's unreserved characters is percent-encoded.
+const COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
 }
