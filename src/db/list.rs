@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::audit::{self, Actor};
 use super::models::SaisineRow;
 use super::saisines::with_motifs;
 use super::schema::{saisine_motifs, saisines};
-use super::audit::{self, Actor};
 use super::{DbBackend, DbConn, DbResult};
 use crate::auth::audit::AuditAction;
 use crate::domain::search::{sequence_suffix, PersonalKind, SearchTerm};
@@ -126,21 +126,11 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
 
 /// A search by personal data is an access to personal data: the audit log records who
 /// searched, by what kind of datum, and the value masked (never in clear).
-pub fn record_search(
-    conn: &mut DbConn,
-    actor: &Actor,
-    filter: &ListFilter,
-    at: chrono::NaiveDateTime,
-) -> DbResult<()> {
+pub fn record_search(conn: &mut DbConn, actor: &Actor, filter: &ListFilter, at: chrono::NaiveDateTime) -> DbResult<()> {
     match filter.search.as_ref().and_then(SearchTerm::personal_key) {
-        Some(personal) => audit::record(
-            conn,
-            actor,
-            AuditAction::PersonalDataSearched,
-            "recherche",
-            &personal.audit_details(),
-            at,
-        ),
+        Some(personal) => {
+            audit::record(conn, actor, AuditAction::PersonalDataSearched, "recherche", &personal.audit_details(), at)
+        }
         None => Ok(()),
     }
 }

@@ -7,8 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 /// `Bœuf` and `Boeuf` fold to the same key, whichever was stored and whichever is typed.
 pub fn normalize_key(input: &str) -> String {
     let mut folded = String::with_capacity(input.len());
-    for c in input.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase)
-    {
+    for c in input.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase) {
         match c {
             'œ' => folded.push_str("oe"),
             'æ' => folded.push_str("ae"),

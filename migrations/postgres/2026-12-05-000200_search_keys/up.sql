@@ -1,10 +1,9 @@
 -- Exact search by personal data (mediators and administrators only): the e-mail lower-cased
 -- and the phone as digits, stored by the application on every write. The NIR column already
--- holds its 15 characters without spaces. The application fills the new columns of existing
+-- holds its 15 characters without spaces (indexed since the partner form). The application fills the new columns of existing
 -- rows at start-up (db::search_keys::backfill), where the folding rules live.
 ALTER TABLE saisines ADD COLUMN email_key TEXT;
 ALTER TABLE saisines ADD COLUMN phone_key TEXT;
-CREATE INDEX saisines_by_nir ON saisines (nir);
 CREATE INDEX saisines_by_email_key ON saisines (email_key);
 CREATE INDEX saisines_by_phone_key ON saisines (phone_key);
 

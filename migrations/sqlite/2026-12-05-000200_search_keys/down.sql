@@ -1,5 +1,4 @@
 DROP INDEX saisines_by_phone_key;
 DROP INDEX saisines_by_email_key;
-DROP INDEX saisines_by_nir;
 ALTER TABLE saisines DROP COLUMN phone_key;
 ALTER TABLE saisines DROP COLUMN email_key;
