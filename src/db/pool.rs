@@ -6,7 +6,7 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use super::connection::{establish, ping, write_transaction, DbBackend, DbConn, Target};
+pub use super::connection::{establish, ping, read_snapshot, write_transaction, DbBackend, DbConn, Target};
 use super::{DbError, DbResult};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");

@@ -8,6 +8,7 @@ mod api_lifecycle;
 mod auth;
 mod backends;
 mod concurrency;
+mod copy_columns;
 mod deadlines;
 mod exports;
 mod html_pages;
