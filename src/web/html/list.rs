@@ -1,9 +1,9 @@
 //! The list of saisines, filtered and paginated.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{get, routes, Route, State};
-use rocket_dyn_templates::{context, Template};
 
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::{list, users};

@@ -1,11 +1,11 @@
 //! The annual report on the web: the years that have data, a year's (or any period's)
 //! figures with inline SVG charts, and the same report as a PDF. Every signed-in role.
 
+use crate::web::template::{context, Template};
 use chrono::NaiveDate;
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::FromParam;
 use rocket::{get, routes, FromForm, Responder, Route, State};
-use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use crate::db::report;
