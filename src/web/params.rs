@@ -165,3 +165,65 @@ const COMPONENT: &percent_encoding::AsciiSet =
 fn urlencode(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![
+            ".*",
+            "[0-9 ./+@-]{0,20}",
+            Just("2026-03-01.12".to_string()),
+            Just("é\u{0}œ".to_string()),
+            Just("2 55 08 14 168 025 38".to_string()),
+        ])
+    }
+
+    proptest! {
+        /// Whatever a query string holds, the list answers with a request or field errors.
+        #[test]
+        fn any_list_query_is_checked_without_panicking(
+            fields in proptest::collection::vec(text(), 10),
+            limit in proptest::option::of(any::<i64>()),
+            reader in any::<bool>(),
+        ) {
+            let query = ListQuery {
+                status: fields[0].clone(),
+                channel: fields[1].clone(),
+                process: fields[2].clone(),
+                motif: fields[3].clone(),
+                partner: fields[4].clone(),
+                year: fields[5].clone(),
+                q: fields[6].clone(),
+                sort: fields[7].clone(),
+                after: fields[8].clone(),
+                assigned: fields[9].clone(),
+                limit,
+            };
+            let role = if reader { Role::Lecteur } else { Role::Mediateur };
+            if let Err(e) = query.check(UserId(1), role) {
+                prop_assert!(!e.field_errors().is_empty());
+            }
+            let encoded = query.to_query_string();
+            prop_assert!(encoded.is_ascii());
+        }
+    }
+
+    #[test]
+    fn readers_may_not_search_by_personal_data() {
+        let query = ListQuery { q: Some("jeanne@exemple.fr".into()), ..ListQuery::default() };
+        assert!(query.check(UserId(1), Role::Lecteur).is_err());
+        assert!(query.check(UserId(1), Role::Mediateur).is_ok());
+        let by_name = ListQuery { q: Some("Bœuf".into()), ..ListQuery::default() };
+        assert!(by_name.check(UserId(1), Role::Lecteur).is_ok());
+    }
+
+    #[test]
+    fn query_strings_are_percent_encoded() {
+        let query = ListQuery { q: Some("Bœuf & fils=1".into()), ..ListQuery::default() };
+        assert_eq!(query.to_query_string(), "q=B%C5%93uf%20%26%20fils%3D1");
+    }
+}

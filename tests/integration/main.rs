@@ -15,6 +15,7 @@ mod exports;
 mod html_pages;
 mod import;
 mod list;
+mod parsers_property;
 mod partner;
 mod platform;
 mod report_data;
