@@ -10,6 +10,7 @@ mod backends;
 mod concurrency;
 mod copy_columns;
 mod deadlines;
+mod docs;
 mod embedded;
 mod exports;
 mod html_pages;
