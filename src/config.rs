@@ -144,7 +144,7 @@ fn load_or_create_secret(data_dir: &Path) -> Result<String, ConfigError> {
     std::fs::create_dir_all(data_dir)
         .map_err(|e| ConfigError::SecretKey(format!("création de {} : {e}", data_dir.display())))?;
     let bytes: [u8; 32] = rand::random();
-    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let key = hex::encode(bytes);
     write_private(&path, &key).map_err(|e| ConfigError::SecretKey(format!("écriture de {} : {e}", path.display())))?;
     tracing::info!(path = %path.display(), "clé secrète créée");
     Ok(key)

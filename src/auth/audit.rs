@@ -29,6 +29,7 @@ audit_actions! {
     SignOut => "deconnexion", "Déconnexion";
     SecondFactorFailed => "double_facteur_echoue", "Second facteur refusé";
     PersonalDataViewed => "donnees_personnelles_consultees", "Consultation de données personnelles";
+    PersonalDataSearched => "recherche_donnees_personnelles", "Recherche par NIR, e-mail ou téléphone";
     SaisineCreated => "saisine_creee", "Saisine créée";
     SaisineEdited => "saisine_modifiee", "Saisine modifiée";
     SaisineStep => "saisine_etape", "Étape de saisine";

@@ -2,6 +2,7 @@
 //! tokens, TOTP, lock-out. No web and no SQL here.
 
 pub mod audit;
+pub mod keys;
 pub mod lockout;
 pub mod password;
 pub mod role;

@@ -1,16 +1,20 @@
 //! Encryption of secrets the application must read back (TOTP seeds): AES-256-GCM with a key
-//! derived from the application's secret key, so that a copy of the database alone is useless.
+//! derived from the application's secret key by HKDF, so that a copy of the database alone is
+//! useless.
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
+
+use super::keys;
 
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: Aes256Gcm,
+    /// The key of the derivation before HKDF: seeds sealed with it still open.
+    legacy: Aes256Gcm,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -20,12 +24,9 @@ pub struct SecretBoxError;
 impl SecretBox {
     /// `purpose` separates the keys of different uses of the same application secret.
     pub fn new(application_secret: &str, purpose: &str) -> Self {
-        let key = Sha256::new()
-            .chain_update(purpose.as_bytes())
-            .chain_update([0u8])
-            .chain_update(application_secret)
-            .finalize();
-        SecretBox { cipher: Aes256Gcm::new(&key) }
+        let key = keys::derive(application_secret, purpose);
+        let legacy = keys::legacy(application_secret, purpose);
+        SecretBox { cipher: Aes256Gcm::new(&key.into()), legacy: Aes256Gcm::new(&legacy.into()) }
     }
 
     /// `nonce ‖ ciphertext`, base64.
@@ -44,7 +45,11 @@ impl SecretBox {
             return Err(SecretBoxError);
         }
         let (nonce, ciphertext) = bytes.split_at(12);
-        self.cipher.decrypt(Nonce::from_slice(nonce), ciphertext).map_err(|_| SecretBoxError)
+        let nonce = Nonce::from_slice(nonce);
+        self.cipher
+            .decrypt(nonce, ciphertext)
+            .or_else(|_| self.legacy.decrypt(nonce, ciphertext))
+            .map_err(|_| SecretBoxError)
     }
 }
 
@@ -59,5 +64,16 @@ mod tests {
         assert_eq!(SecretBox::new("clé", "totp").open(&sealed).unwrap(), b"graine");
         assert!(SecretBox::new("autre", "totp").open(&sealed).is_err());
         assert!(SecretBox::new("clé", "autre").open(&sealed).is_err());
+    }
+
+    #[test]
+    fn seeds_sealed_before_hkdf_still_open() {
+        let old = Aes256Gcm::new(&keys::legacy("clé", "totp").into());
+        let nonce = [7u8; 12];
+        let mut sealed = nonce.to_vec();
+        sealed.extend(old.encrypt(Nonce::from_slice(&nonce), b"graine".as_slice()).unwrap());
+        let sealed = STANDARD.encode(sealed);
+        assert_eq!(SecretBox::new("clé", "totp").open(&sealed).unwrap(), b"graine");
+        assert!(SecretBox::new("autre", "totp").open(&sealed).is_err());
     }
 }

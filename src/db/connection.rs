@@ -116,6 +116,28 @@ where
     }
 }
 
+/// A transaction that only reads, all of it from one snapshot of the database: a SQLite read
+/// transaction (`BEGIN`: the snapshot is taken at its first read and held until the end, while
+/// writers go on in the WAL), or PostgreSQL's `REPEATABLE READ, READ ONLY`. What commits
+/// meanwhile is not seen, so the reads agree with each other.
+pub fn read_snapshot<T, F>(conn: &mut DbConn, work: F) -> DbResult<T>
+where
+    F: FnOnce(&mut DbConn) -> DbResult<T>,
+{
+    match conn {
+        DbConn::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN")?,
+        DbConn::Postgresql(pg) => {
+            AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?
+        }
+    }
+    let result = work(conn);
+    // Nothing was written: ending the transaction either way releases the snapshot.
+    if let Err(error) = <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+        tracing::error!(error = %error, "échec de la fin d'une transaction de lecture");
+    }
+    result
+}
+
 /// A multi-row insert, run on the concrete connection: Diesel builds multi-row inserts for
 /// each backend, not for the two together.
 macro_rules! insert_rows {

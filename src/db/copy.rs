@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use super::connection::insert_rows;
+use super::connection::{insert_rows, read_snapshot, write_transaction};
 use super::schema::*;
 use super::{DbConn, DbError, DbResult};
 
@@ -76,6 +76,39 @@ pub fn check_empty(conn: &mut DbConn) -> DbResult<()> {
     }
 }
 
+/// Copies every row of `source` into `target` (migrated, checked empty here), then checks that
+/// each table holds as many rows as the source did. Every read of the source happens in one
+/// snapshot, so a copy taken while the application writes is consistent (no timeline entry
+/// without its saisine, no count that moved during the copy). `on_total` is told how many rows
+/// there are to copy before the first one moves, `progress` how many each batch moved; the
+/// counts per table are returned.
+pub fn copy_database(
+    source: &mut DbConn,
+    target: &mut DbConn,
+    on_total: &mut dyn FnMut(u64),
+    progress: &mut dyn FnMut(u64),
+) -> DbResult<Vec<(&'static str, i64)>> {
+    check_empty(target)?;
+    read_snapshot(source, |source| {
+        let expected = row_counts(source)?;
+        on_total(expected.iter().map(|(_, n)| (*n).max(0) as u64).sum());
+        // One transaction: an interrupted copy leaves the target empty, ready for another try.
+        write_transaction(target, |target| copy_all(source, target, progress))?;
+        let copied = row_counts(target)?;
+        let mismatches: Vec<String> = expected
+            .iter()
+            .zip(&copied)
+            .filter(|(a, b)| a.1 != b.1)
+            .map(|((table, want), (_, got))| format!("{table} : {want} dans la source, {got} dans la cible"))
+            .collect();
+        if mismatches.is_empty() {
+            Ok(copied)
+        } else {
+            Err(DbError::Config(format!("les comptes diffèrent : {}", mismatches.join(" ; "))))
+        }
+    })
+}
+
 /// Inserts a batch of rows into a table.
 macro_rules! insert_batch {
     ($target:expr, $table:ident, $rows:expr) => {
@@ -117,9 +150,10 @@ macro_rules! copy_whole {
     }};
 }
 
-/// Copies every row of `source` into `target` (already migrated and checked empty).
-/// `progress` is told how many rows each batch moved.
-pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
+/// Copies every row of `source` into `target` (already migrated and checked empty), inside
+/// the caller's transactions (see `copy_database`). `progress` is told how many rows each
+/// batch moved.
+fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
     // The target's seeded lists give way to the source's, administrators' additions included.
     diesel::delete(motifs::table).execute(target)?;
     diesel::delete(partners::table).execute(target)?;
@@ -235,6 +269,8 @@ type SaisineReferral = (
     diesel::dsl::Eq<saisines::take_up_days, Option<i32>>,
     diesel::dsl::Eq<saisines::processing_days, Option<i32>>,
     diesel::dsl::Eq<saisines::net_processing_days, Option<i32>>,
+    diesel::dsl::Eq<saisines::email_key, Option<String>>,
+    diesel::dsl::Eq<saisines::phone_key, Option<String>>,
 );
 
 fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, SaisineReferral) {
@@ -277,6 +313,8 @@ fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, Sa
             s::take_up_days.eq(r.take_up_days),
             s::processing_days.eq(r.processing_days),
             s::net_processing_days.eq(r.net_processing_days),
+            s::email_key.eq(r.email_key),
+            s::phone_key.eq(r.phone_key),
         ),
     )
 }

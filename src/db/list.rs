@@ -4,10 +4,13 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::audit::{self, Actor};
 use super::models::SaisineRow;
 use super::saisines::with_motifs;
 use super::schema::{saisine_motifs, saisines};
 use super::{DbBackend, DbConn, DbResult};
+use crate::auth::audit::AuditAction;
+use crate::domain::search::{sequence_suffix, PersonalKind, SearchTerm};
 use crate::domain::text::normalize_key;
 use crate::domain::{Channel, Process, Saisine, Status};
 
@@ -20,8 +23,9 @@ pub struct ListFilter {
     pub motif: Option<String>,
     pub partner: Option<String>,
     pub year: Option<i32>,
-    /// A reference (or its beginning) or part of the person's name.
-    pub search: Option<String>,
+    /// A reference (or its beginning), a reference number, part of the person's name, or a
+    /// personal datum matched exactly (see `SearchTerm`).
+    pub search: Option<SearchTerm>,
     pub assigned: Option<Assignee>,
 }
 
@@ -96,13 +100,39 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
     if let Some((first, last)) = filter.year.and_then(year_bounds) {
         query = query.filter(saisines::received_on.between(first, last));
     }
-    if let Some(search) = &filter.search {
-        let reference = format!("{}%", escape_like(search.trim()));
-        let name = format!("%{}%", escape_like(&normalize_key(search)));
-        query = query
-            .filter(saisines::reference.like(reference).escape('\\').or(saisines::name_key.like(name).escape('\\')));
+    match &filter.search {
+        None => query,
+        Some(SearchTerm::Personal(personal)) => {
+            let key = personal.key.clone();
+            match personal.kind {
+                PersonalKind::Nir => query.filter(saisines::nir.eq(key)),
+                PersonalKind::Email => query.filter(saisines::email_key.eq(key)),
+                PersonalKind::Phone => query.filter(saisines::phone_key.eq(key)),
+            }
+        }
+        Some(SearchTerm::Text(text)) => {
+            let reference = format!("{}%", escape_like(text.trim()));
+            let name = format!("%{}%", escape_like(&normalize_key(text)));
+            let by_reference_or_name =
+                saisines::reference.like(reference).escape('\\').or(saisines::name_key.like(name).escape('\\'));
+            match sequence_suffix(text) {
+                // A number without its year: that number in every year.
+                Some(suffix) => query.filter(by_reference_or_name.or(saisines::reference.like(format!("%{suffix}")))),
+                None => query.filter(by_reference_or_name),
+            }
+        }
     }
-    query
+}
+
+/// A search by personal data is an access to personal data: the audit log records who
+/// searched, by what kind of datum, and the value masked (never in clear).
+pub fn record_search(conn: &mut DbConn, actor: &Actor, filter: &ListFilter, at: chrono::NaiveDateTime) -> DbResult<()> {
+    match filter.search.as_ref().and_then(SearchTerm::personal_key) {
+        Some(personal) => {
+            audit::record(conn, actor, AuditAction::PersonalDataSearched, "recherche", &personal.audit_details(), at)
+        }
+        None => Ok(()),
+    }
 }
 
 fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {

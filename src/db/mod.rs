@@ -21,6 +21,7 @@ pub mod referrals;
 pub mod report;
 pub mod saisines;
 pub mod schema;
+pub mod search_keys;
 pub mod sessions;
 pub mod setup;
 pub mod users;

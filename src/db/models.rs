@@ -45,6 +45,8 @@ pub struct SaisineRow {
     pub take_up_days: Option<i32>,
     pub processing_days: Option<i32>,
     pub net_processing_days: Option<i32>,
+    pub email_key: Option<String>,
+    pub phone_key: Option<String>,
 }
 
 /// The columns a saisine's facts fill.
@@ -63,6 +65,9 @@ pub struct FactsColumns {
     pub partner: Option<String>,
     pub process: String,
     pub summary: Option<String>,
+    /// The e-mail and phone in the form they are searched by (`domain::search`).
+    pub email_key: Option<String>,
+    pub phone_key: Option<String>,
 }
 
 /// The columns a saisine's lifecycle fills, with the durations the report aggregates
@@ -109,6 +114,8 @@ impl From<&SaisineFacts> for FactsColumns {
             partner: facts.partner.as_ref().map(|p| p.0.clone()),
             process: facts.process.code().to_string(),
             summary: facts.summary.clone(),
+            email_key: requester.email.as_ref().map(|e| e.search_key()),
+            phone_key: requester.phone.as_ref().map(|p| p.search_key()),
         }
     }
 }

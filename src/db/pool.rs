@@ -6,7 +6,9 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use super::connection::{establish, ping, write_transaction, write_transaction_as, DbBackend, DbConn, Target};
+pub use super::connection::{
+    establish, ping, read_snapshot, write_transaction, write_transaction_as, DbBackend, DbConn, Target,
+};
 use super::{DbError, DbResult};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -51,18 +53,22 @@ pub fn connect(url: &str) -> DbResult<DbConn> {
     establish(&Target::parse(url)?)
 }
 
-/// Applies the embedded migrations not yet applied; returns how many ran.
+/// Applies the embedded migrations not yet applied, then fills the search keys they left
+/// empty; returns how many migrations ran.
 pub fn migrate(url: &str) -> DbResult<usize> {
     let failed = |e: Box<dyn std::error::Error + Send + Sync>| DbError::Migration(e.to_string());
-    match connect(url)? {
-        DbConn::Sqlite(mut conn) => Ok(conn.run_pending_migrations(SQLITE_MIGRATIONS).map_err(failed)?.len()),
-        DbConn::Postgresql(mut conn) => {
+    let mut conn = connect(url)?;
+    let applied = match &mut conn {
+        DbConn::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map_err(failed)?.len(),
+        DbConn::Postgresql(conn) => {
             conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
             let applied = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()).map_err(failed);
             conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
-            applied
+            applied?
         }
-    }
+    };
+    super::search_keys::backfill(&mut conn)?;
+    Ok(applied)
 }
 
 /// The pool the server shares between requests.

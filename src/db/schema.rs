@@ -59,6 +59,8 @@ diesel::table! {
         take_up_days -> Nullable<Integer>,
         processing_days -> Nullable<Integer>,
         net_processing_days -> Nullable<Integer>,
+        email_key -> Nullable<Text>,
+        phone_key -> Nullable<Text>,
     }
 }
 

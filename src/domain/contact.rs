@@ -24,6 +24,10 @@ impl Email {
     pub fn masked(&self) -> String {
         mask_email(&self.0)
     }
+
+    pub fn search_key(&self) -> String {
+        email_search_key(&self.0)
+    }
 }
 
 /// Masks any stored address, even one that predates validation.
@@ -39,24 +43,26 @@ pub fn mask_email(address: &str) -> String {
 
 impl FromStr for Email {
     type Err = ContactError;
+    /// The syntax is RFC 5322's as the `email_address` crate checks it, without a display
+    /// name or a domain literal, and with a dot in the domain (`exemple.fr`, not `exemple`).
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         let address = input.trim();
-        let (local, domain) = address.split_once('@').ok_or(ContactError::Email)?;
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && !domain.contains('@');
-        let shape_ok = !local.is_empty()
-            && domain_ok
-            && address.len() <= 254
-            && !address.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'));
-        if shape_ok {
-            Ok(Email(address.to_string()))
-        } else {
-            Err(ContactError::Email)
+        let options = email_address::Options {
+            minimum_sub_domains: 2,
+            allow_domain_literal: false,
+            allow_display_text: false,
+            allow_long_local_parts: false,
+        };
+        match email_address::EmailAddress::parse_with_options(address, options) {
+            Ok(parsed) if parsed.as_str() == address => Ok(Email(address.to_string())),
+            _ => Err(ContactError::Email),
         }
     }
+}
+
+/// The form an address is searched by: trimmed and lower-cased.
+pub fn email_search_key(address: &str) -> String {
+    address.trim().to_lowercase()
 }
 
 impl fmt::Display for Email {
@@ -76,6 +82,20 @@ impl Phone {
 
     pub fn masked(&self) -> String {
         mask_phone(&self.0)
+    }
+
+    pub fn search_key(&self) -> String {
+        phone_search_key(&self.0)
+    }
+}
+
+/// The form a number is searched by: its digits, a French number written internationally
+/// (`+33 6 12 34 56 78`) as it is dialled at home (`0612345678`).
+pub fn phone_search_key(number: &str) -> String {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix("33") {
+        Some(national) if number.trim_start().starts_with('+') && national.len() == 9 => format!("0{national}"),
+        _ => digits,
     }
 }
 
@@ -121,6 +141,17 @@ mod tests {
             assert!(bad.parse::<Email>().is_err(), "{bad}");
         }
         assert_eq!("jeanne@exemple.fr".parse::<Email>().unwrap().masked(), "j•••@exemple.fr");
+        for bad in ["Jeanne <jeanne@exemple.fr>", "jeanne@[127.0.0.1]", "jeanne@exemple.fr.", ".jeanne@exemple.fr"] {
+            assert!(bad.parse::<Email>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn search_keys() {
+        assert_eq!("Jeanne.Martin@Exemple.FR".parse::<Email>().unwrap().search_key(), "jeanne.martin@exemple.fr");
+        assert_eq!("06 12 34 56 78".parse::<Phone>().unwrap().search_key(), "0612345678");
+        assert_eq!("+33 6 12 34 56 78".parse::<Phone>().unwrap().search_key(), "0612345678");
+        assert_eq!("+32 2 123 45 67".parse::<Phone>().unwrap().search_key(), "3221234567");
     }
 
     #[test]

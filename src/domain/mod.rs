@@ -20,6 +20,7 @@ pub mod reference;
 pub mod referral;
 pub mod saisine;
 pub mod schedule;
+pub mod search;
 pub mod text;
 
 pub use codes::{Channel, Outcome, Process, RequesterType, Status};

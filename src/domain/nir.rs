@@ -64,6 +64,10 @@ impl FromStr for Nir {
         if compact.chars().count() != 15 {
             return Err(NirError::Length);
         }
+        // Only ASCII letters and digits from here: the byte positions below are characters.
+        if !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(NirError::Characters);
+        }
         let (body, key) = compact.split_at(13);
         let department = &body[5..7];
         let corsica = department == "2A" || department == "2B";
@@ -149,6 +153,18 @@ mod tests {
         assert_eq!("1841275X2345645".parse::<Nir>(), Err(NirError::Characters));
         assert_eq!("18412A512345645".parse::<Nir>(), Err(NirError::Characters));
         assert_eq!(with_key("5841275123456").parse::<Nir>(), Err(NirError::Sex));
+    }
+
+    #[test]
+    fn refuses_multi_byte_characters_without_panicking() {
+        assert_eq!("1841275é2345645".parse::<Nir>(), Err(NirError::Characters));
+        assert_eq!("18412é751234564".parse::<Nir>(), Err(NirError::Characters));
+        assert_eq!("ééééééééééééééé".parse::<Nir>(), Err(NirError::Characters));
+        // A two-byte character across the department's bytes (5..7) or the key's start (13).
+        assert_eq!("184127é51234564".parse::<Nir>(), Err(NirError::Characters));
+        assert_eq!("184127512345é45".parse::<Nir>(), Err(NirError::Characters));
+        assert_eq!("1841275１23456４5".parse::<Nir>(), Err(NirError::Characters), "full-width digits");
+        assert_eq!("18412\u{0}7512345645".parse::<Nir>(), Err(NirError::Length));
     }
 
     #[test]

@@ -2,20 +2,20 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// Lower case, accents removed, inner spaces collapsed: the form codes, labels and
-/// names are compared in.
+/// Lower case, accents removed, ligatures spelt out (`œ` → `oe`, `æ` → `ae`, `ß` → `ss`),
+/// inner spaces collapsed: the form codes, labels and names are compared and searched in.
+/// `Bœuf` and `Boeuf` fold to the same key, whichever was stored and whichever is typed.
 pub fn normalize_key(input: &str) -> String {
-    let folded: String = input
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'œ' => 'o',
-            'æ' => 'a',
-            '’' => '\'',
-            _ => c,
-        })
-        .collect();
+    let mut folded = String::with_capacity(input.len());
+    for c in input.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase) {
+        match c {
+            'œ' => folded.push_str("oe"),
+            'æ' => folded.push_str("ae"),
+            'ß' => folded.push_str("ss"),
+            '’' => folded.push('\''),
+            _ => folded.push(c),
+        }
+    }
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -33,6 +33,15 @@ mod tests {
     fn folds_case_accents_and_spaces() {
         assert_eq!(normalize_key("  Élodie   LEFÈVRE "), "elodie lefevre");
         assert_eq!(normalize_key("Boîte générique"), "boite generique");
+    }
+
+    #[test]
+    fn ligatures_fold_to_two_letters_both_ways() {
+        assert_eq!(normalize_key("Bœuf"), normalize_key("Boeuf"));
+        assert_eq!(normalize_key("BŒUF"), "boeuf");
+        assert_eq!(normalize_key("Lætitia"), normalize_key("Laetitia"));
+        assert_eq!(normalize_key("CÆSAR"), "caesar");
+        assert_eq!(normalize_key("Strauß"), "strauss");
     }
 
     #[test]

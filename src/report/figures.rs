@@ -1,5 +1,5 @@
-//! The figures of the annual report, as `shared/domain.md` defines them ("The annual
-//! figures"): what the database counts (`Aggregates`), and what follows from the counts
+//! The figures of the annual report, as `docs/domain.md` defines them ("Les
+//! chiffres"): what the database counts (`Aggregates`), and what follows from the counts
 //! (`Figures`: shares, rates, mean and median durations). No SQL, no formatting here.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The annual report (bilan annuel): the figures of `shared/domain.md` computed from the
+//! The annual report (bilan annuel): the figures of `docs/domain.md` computed from the
 //! database's aggregates, worded once in French (`view`), and rendered as a PDF, as inline
 //! SVG charts for the dashboard, and the saisines themselves as CSV. No SQL and no web here:
 //! `db::report` counts, `web` and `cli` serve.

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::domain::dates::french;
+use crate::domain::dates::{french, parse_date};
 
 /// Reception dates from `first` to `last`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -53,6 +53,22 @@ impl Period {
             return Err(PeriodError::TooLong);
         }
         Ok(Period { first, last })
+    }
+
+    /// A period as a person types it: two dates, `AAAA-MM-JJ` or `JJ/MM/AAAA`; the error says
+    /// which date is missing or what is wrong with the range, in French.
+    pub fn parse(first: Option<&str>, last: Option<&str>) -> Result<Period, String> {
+        let date = |value: Option<&str>, what: &str| {
+            value.and_then(parse_date).ok_or_else(|| format!("indiquez la date de {what} (JJ/MM/AAAA)"))
+        };
+        let (first, last) = (date(first, "début")?, date(last, "fin")?);
+        Period::between(first, last).map_err(|e| e.to_string())
+    }
+
+    /// A year as written in an address (`2021`): four digits of a year a report may cover.
+    pub fn parse_year(text: &str) -> Option<i32> {
+        let year: i32 = text.parse().ok().filter(|_| text.len() == 4)?;
+        Period::year(year).ok().map(|_| year)
     }
 
     /// The calendar year this period is exactly, if it is one.

@@ -1,11 +1,11 @@
 //! The web layer's errors: a French page for browsers, a JSON body for the API. The user
 //! reads what to do; the log gets the cause; nothing internal reaches the user.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::request::Request;
 use rocket::response::{self, Responder};
 use rocket::serde::json::Json;
-use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use crate::app::AppError;

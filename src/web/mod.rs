@@ -13,6 +13,7 @@ mod params;
 mod state;
 mod steps;
 mod sweeper;
+mod template;
 mod view;
 
 use std::sync::Arc;
@@ -42,10 +43,9 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
             figment
         }
     };
-    let figment = assets::with_template_dir(figment);
     rocket::custom(figment)
         .attach(database_stage(clock))
-        .attach(assets::templates_fairing())
+        .attach(template::fairing())
         .attach(fairings::SecurityHeaders)
         .attach(fairings::RequestLog)
         .attach(sweeper::fairing())

@@ -3,9 +3,10 @@
 use rocket::request::FromParam;
 use rocket::FromForm;
 
-use crate::auth::UserId;
+use crate::auth::{Role, UserId};
 use crate::db::list::{Assignee, Cursor, ListFilter, SortOrder};
 use crate::domain::reference::InvalidReference;
+use crate::domain::search::SearchTerm;
 use crate::domain::text::non_blank;
 use crate::domain::{DomainError, FieldError, Reference};
 
@@ -63,9 +64,18 @@ fn parsed<T: std::str::FromStr>(
 }
 
 impl ListQuery {
-    /// Checks the query; `me` is the user asking.
-    pub fn check(&self, me: UserId) -> Result<ListRequest, DomainError> {
+    /// Checks the query; `me` is the user asking, `role` decides whether personal data may be
+    /// searched (mediators and administrators; readers see personal data masked only).
+    pub fn check(&self, me: UserId, role: Role) -> Result<ListRequest, DomainError> {
         let mut errors = Vec::new();
+        let search = given(&self.q).map(|q| SearchTerm::parse(&q));
+        if search.as_ref().and_then(SearchTerm::personal_key).is_some() && !role.sees_personal_data() {
+            errors.push(FieldError::new(
+                "q",
+                "personal_search_forbidden",
+                "la recherche par NIR, e-mail ou téléphone est réservée aux médiateurs et aux administrateurs",
+            ));
+        }
         let assigned = match given(&self.assigned).as_deref() {
             None => None,
             Some("me") => Some(Assignee::User(me.0)),
@@ -89,7 +99,7 @@ impl ListQuery {
             motif: given(&self.motif),
             partner: given(&self.partner),
             year: parsed(&self.year, "year", "année", &mut errors),
-            search: given(&self.q),
+            search,
             assigned,
         };
         let order = match given(&self.sort).as_deref() {
@@ -148,12 +158,72 @@ impl ListQuery {
     }
 }
 
-/// Percent-encodes all but the unreserved characters of RFC 3986.
+/// Everything but RFC 3986's unreserved characters is percent-encoded.
+const COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![
+            ".*",
+            "[0-9 ./+@-]{0,20}",
+            Just("2026-03-01.12".to_string()),
+            Just("é\u{0}œ".to_string()),
+            Just("2 55 08 14 168 025 38".to_string()),
+        ])
+    }
+
+    proptest! {
+        /// Whatever a query string holds, the list answers with a request or field errors.
+        #[test]
+        fn any_list_query_is_checked_without_panicking(
+            fields in proptest::collection::vec(text(), 10),
+            limit in proptest::option::of(any::<i64>()),
+            reader in any::<bool>(),
+        ) {
+            let query = ListQuery {
+                status: fields[0].clone(),
+                channel: fields[1].clone(),
+                process: fields[2].clone(),
+                motif: fields[3].clone(),
+                partner: fields[4].clone(),
+                year: fields[5].clone(),
+                q: fields[6].clone(),
+                sort: fields[7].clone(),
+                after: fields[8].clone(),
+                assigned: fields[9].clone(),
+                limit,
+            };
+            let role = if reader { Role::Lecteur } else { Role::Mediateur };
+            if let Err(e) = query.check(UserId(1), role) {
+                prop_assert!(!e.field_errors().is_empty());
+            }
+            let encoded = query.to_query_string();
+            prop_assert!(encoded.is_ascii());
+        }
+    }
+
+    #[test]
+    fn readers_may_not_search_by_personal_data() {
+        let query = ListQuery { q: Some("jeanne@exemple.fr".into()), ..ListQuery::default() };
+        assert!(query.check(UserId(1), Role::Lecteur).is_err());
+        assert!(query.check(UserId(1), Role::Mediateur).is_ok());
+        let by_name = ListQuery { q: Some("Bœuf".into()), ..ListQuery::default() };
+        assert!(by_name.check(UserId(1), Role::Lecteur).is_ok());
+    }
+
+    #[test]
+    fn query_strings_are_percent_encoded() {
+        let query = ListQuery { q: Some("Bœuf & fils=1".into()), ..ListQuery::default() };
+        assert_eq!(query.to_query_string(), "q=B%C5%93uf%20%26%20fils%3D1");
+    }
 }

@@ -116,7 +116,7 @@ fn reuse_compressed_font(pdf: &mut lopdf::Document, font: &ReportFont) {
 /// The dates of the Info dictionary (the generation date, not the clock) and a document ID
 /// that is a digest of the content instead of printpdf's random one.
 fn stamp(pdf: &mut lopdf::Document, content: &[u8], generated_on: &str) {
-    let digest: String = Sha256::digest(content).iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let digest = hex::encode(&Sha256::digest(content)[..16]);
     let id = lopdf::Object::String(digest.into_bytes(), lopdf::StringFormat::Hexadecimal);
     pdf.trailer.set("ID", lopdf::Object::Array(vec![id.clone(), id]));
     let date = pdf_date(generated_on);

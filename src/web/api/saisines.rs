@@ -43,10 +43,12 @@ async fn list_saisines(
     state: &State<AppState>,
     now: Now,
 ) -> Result<Json<Value>, ApiError> {
-    let request = query.check(user.0.id)?;
+    let request = query.check(user.0.id, user.0.role)?;
     let limit = query.limit.unwrap_or(state.config.page_size).clamp(1, 500);
+    let (actor, at) = (user.0.actor(), now.at);
     let (page, total) = db
         .run(move |conn| {
+            list::record_search(conn, &actor, &request.filter, at)?;
             Ok((
                 list::page(conn, &request.filter, request.order, request.after, limit)?,
                 list::count(conn, &request.filter)?,

@@ -1,9 +1,9 @@
 //! One's own account: password, second factor, personal API tokens.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route, State};
-use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
 use crate::app;

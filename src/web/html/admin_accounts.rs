@@ -1,9 +1,9 @@
 //! Administrators manage accounts: create, change role, deactivate, reset a password.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route};
-use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
 use crate::auth::{Role, UserId};

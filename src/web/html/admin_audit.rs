@@ -1,8 +1,8 @@
 //! Administrators browse the audit log, filtered, newest first.
 
+use crate::web::template::{context, Template};
 use chrono::NaiveDate;
 use rocket::{get, routes, FromForm, Route};
-use rocket_dyn_templates::{context, Template};
 
 use crate::auth::audit::AuditAction;
 use crate::db::audit::{self, AuditFilter};

@@ -1,9 +1,9 @@
 //! Administrators set the deadlines the application watches.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route};
-use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use super::form::FormErrors;

@@ -1,12 +1,12 @@
 //! Administrators import a spreadsheet: upload, preview (what would be created and updated,
 //! every error), then confirm.
 
+use crate::web::template::{context, Template};
 use rocket::form::{Contextual, Form, FromForm};
 use rocket::fs::TempFile;
 use rocket::http::Status;
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{get, post, routes, Route};
-use rocket_dyn_templates::{context, Template};
 
 use crate::auth::tokens;
 use crate::db::import::{self as store, PendingImport};

@@ -1,9 +1,9 @@
 //! Administrators maintain the motifs and partners: add, rename, retire (never delete).
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route};
-use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
 use crate::app::{self, AppError};

@@ -1,10 +1,10 @@
 //! French error pages that reveal nothing internal; a page that needs a signed-in user sends
 //! the browser to the sign-in page, or to the step its user still owes.
 
+use crate::web::template::Template;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{catch, catchers, Catcher, Either, Request};
-use rocket_dyn_templates::Template;
 
 use crate::web::auth::guards::resolve;
 use crate::web::error::error_page;

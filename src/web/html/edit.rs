@@ -1,9 +1,9 @@
 //! Recording a new saisine and editing one: the form, its errors, what was typed kept.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, Route};
-use rocket_dyn_templates::{context, Template};
 
 use super::form::{FormErrors, SaisineForm};
 use crate::app::{self, AppError, Stamp};

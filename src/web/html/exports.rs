@@ -10,7 +10,7 @@ use crate::db::audit::{self, Actor};
 use crate::db::list::{self, Cursor, ListFilter, SortOrder};
 use crate::db::{DbConn, DbResult};
 use crate::report::csv::{self, Privacy};
-use crate::web::auth::{Admin, Reader};
+use crate::web::auth::{Admin, CurrentUser, Reader};
 use crate::web::context::Now;
 use crate::web::error::PageError;
 use crate::web::params::ListQuery;
@@ -37,8 +37,8 @@ fn write_all(conn: &mut DbConn, filter: &ListFilter, privacy: Privacy) -> DbResu
     }
 }
 
-fn checked_filter(query: &ListQuery, me: crate::auth::UserId) -> Result<ListFilter, PageError> {
-    query.check(me).map(|request| request.filter).map_err(|e| PageError::Invalid(e.to_string()))
+fn checked_filter(query: &ListQuery, user: &CurrentUser) -> Result<ListFilter, PageError> {
+    query.check(user.id, user.role).map(|request| request.filter).map_err(|e| PageError::Invalid(e.to_string()))
 }
 
 fn file_name(query: &ListQuery, today: chrono::NaiveDate, whole: bool) -> String {
@@ -54,19 +54,30 @@ fn csv_download(text: String, name: &str) -> Download {
 
 #[get("/saisines/export.csv?<query..>")]
 async fn export_masked(user: Reader, query: ListQuery, db: Db, now: Now) -> Result<Download, PageError> {
-    let filter = checked_filter(&query, user.0.id)?;
-    let (text, _) = db.run(move |conn| write_all(conn, &filter, Privacy::Masked)).await?;
+    let filter = checked_filter(&query, &user.0)?;
+    let actor = user.0.actor();
+    let at = now.at;
+    let (text, _) = db
+        .run(move |conn| {
+            list::record_search(conn, &actor, &filter, at)?;
+            write_all(conn, &filter, Privacy::Masked)
+        })
+        .await?;
     Ok(csv_download(text, &file_name(&query, now.today, false)))
 }
 
 #[get("/saisines/export-complet.csv?<query..>")]
 async fn export_whole(admin: Admin, query: ListQuery, db: Db, now: Now) -> Result<Download, PageError> {
-    let filter = checked_filter(&query, admin.0.id)?;
+    let filter = checked_filter(&query, &admin.0)?;
     let actor: Actor = admin.0.actor();
-    let filters = query.with_after(None).to_query_string();
+    // A searched NIR, e-mail or phone stays out of the audit log: `record_search` notes it masked.
+    let personal = filter.search.as_ref().and_then(|s| s.personal_key()).is_some();
+    let filters = ListQuery { q: if personal { None } else { query.q.clone() }, ..query.with_after(None) };
+    let filters = filters.to_query_string();
     let at = now.at;
     let (text, _) = db
         .run(move |conn| {
+            list::record_search(conn, &actor, &filter, at)?;
             let (text, lines) = write_all(conn, &filter, Privacy::Whole)?;
             let details =
                 format!("{lines} saisine(s) ; filtres : {}", if filters.is_empty() { "aucun" } else { &filters });

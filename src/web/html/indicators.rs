@@ -1,9 +1,9 @@
 //! The service-quality indicators of a year, for every signed-in role.
 
+use crate::web::template::{context, Template};
 use chrono::Datelike;
 use rocket::http::Status;
 use rocket::{get, routes, Route};
-use rocket_dyn_templates::{context, Template};
 
 use crate::db::{deadline_settings, indicators, list};
 use crate::web::auth::Reader;

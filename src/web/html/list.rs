@@ -1,9 +1,9 @@
 //! The list of saisines, filtered and paginated.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{get, routes, Route, State};
-use rocket_dyn_templates::{context, Template};
 
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::{list, users};
@@ -29,14 +29,16 @@ async fn saisines(
     layout: Layout,
     now: Now,
 ) -> Result<(Status, Template), PageError> {
-    let (request, errors) = match query.check(user.0.id) {
+    let (request, errors) = match query.check(user.0.id, user.0.role) {
         Ok(request) => (Some(request), FormErrors::default()),
         Err(e) => (None, FormErrors::new(e.field_errors())),
     };
     let limit = state.config.page_size;
     let filter = request.as_ref().map(|r| r.filter.clone()).unwrap_or_default();
+    let (actor, at) = (user.0.actor(), now.at);
     let (page, total, years, lists, assignable) = db
         .run(move |conn| {
+            list::record_search(conn, &actor, &filter, at)?;
             let page = match request {
                 Some(r) => Some(list::page(conn, &r.filter, r.order, r.after, limit)?),
                 None => None,

@@ -1,11 +1,11 @@
 //! The public partner form (boîte générique): no account, a signed token instead of a
 //! session, submissions straight into the mediators' queue.
 
+use crate::web::template::{context, Template};
 use rocket::form::{Contextual, Form};
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{get, post, routes, Either, Route, State};
-use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
 use super::partner_form::{self, PartnerForm, TokenProblem};

@@ -1,9 +1,9 @@
 //! The "à traiter" page of a mediator, with the indicators block, and recording a reminder.
 
+use crate::web::template::{context, Template};
 use chrono::Datelike;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, FromForm, Route};
-use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use crate::app::{self, AppError, Stamp};

@@ -1,15 +1,14 @@
 //! The annual report on the web: the years that have data, a year's (or any period's)
 //! figures with inline SVG charts, and the same report as a PDF. Every signed-in role.
 
+use crate::web::template::{context, Template};
 use chrono::NaiveDate;
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::FromParam;
 use rocket::{get, routes, FromForm, Responder, Route, State};
-use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
 
 use crate::db::report;
-use crate::domain::dates::parse_date;
 use crate::report::{pdf, svg, Period, ReportView};
 use crate::web::auth::Reader;
 use crate::web::context::{Layout, Now};
@@ -46,8 +45,7 @@ impl<'a> FromParam<'a> for PdfOfYear {
 }
 
 fn year_of(text: &str) -> Option<i32> {
-    let year: i32 = text.parse().ok().filter(|_| text.len() == 4)?;
-    Period::year(year).ok().map(|_| year)
+    Period::parse_year(text)
 }
 
 /// `?du=2021-01-01&au=2021-06-30` (or `01/01/2021`).
@@ -59,11 +57,7 @@ struct PeriodQuery {
 
 impl PeriodQuery {
     fn period(&self) -> Result<Period, String> {
-        let date = |value: &Option<String>, what: &str| {
-            value.as_deref().and_then(parse_date).ok_or_else(|| format!("indiquez la date de {what} (JJ/MM/AAAA)"))
-        };
-        let (first, last) = (date(&self.du, "début")?, date(&self.au, "fin")?);
-        Period::between(first, last).map_err(|e| e.to_string())
+        Period::parse(self.du.as_deref(), self.au.as_deref())
     }
 }
 

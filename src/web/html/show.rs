@@ -1,9 +1,9 @@
 //! A saisine's page: its facts, its timeline, and the forms of the moves it allows.
 
+use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route};
-use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
 use crate::app::{self, AppError, Stamp};

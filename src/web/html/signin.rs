@@ -1,9 +1,9 @@
 //! Signing in and out, the second factor, and the first administrator's set-up page.
 
+use crate::web::template::{context, Template};
 use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route, State};
-use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
 use crate::auth::tokens;
