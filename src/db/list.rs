@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::models::SaisineRow;
 use super::saisines::with_motifs;
-use super::schema::{saisine_motifs, saisines};
+use super::schema::{external_references, saisine_motifs, saisines};
 use super::{DbBackend, DbConn, DbResult};
 use crate::domain::text::normalize_key;
 use crate::domain::{Channel, Process, Saisine, Status};
@@ -20,7 +20,8 @@ pub struct ListFilter {
     pub motif: Option<String>,
     pub partner: Option<String>,
     pub year: Option<i32>,
-    /// A reference (or its beginning) or part of the person's name.
+    /// A reference (or its beginning), part of the person's name, or exactly a reference
+    /// another system gave (kept at import).
     pub search: Option<String>,
     pub assigned: Option<Assignee>,
 }
@@ -99,8 +100,17 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
     if let Some(search) = &filter.search {
         let reference = format!("{}%", escape_like(search.trim()));
         let name = format!("%{}%", escape_like(&normalize_key(search)));
-        query = query
-            .filter(saisines::reference.like(reference).escape('\\').or(saisines::name_key.like(name).escape('\\')));
+        // A reference another system gave: found when typed exactly.
+        let external = external_references::table
+            .filter(external_references::external_reference.eq(search.trim().to_string()))
+            .select(external_references::saisine_id);
+        query = query.filter(
+            saisines::reference
+                .like(reference)
+                .escape('\\')
+                .or(saisines::name_key.like(name).escape('\\'))
+                .or(saisines::id.eq_any(external)),
+        );
     }
     query
 }

@@ -17,6 +17,7 @@ pub mod nir;
 pub mod queue;
 pub mod reference;
 pub mod referral;
+pub mod replay;
 pub mod saisine;
 pub mod text;
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::codes::Channel;
 use super::contact::{Email, Phone};
 use super::error::{DomainError, FieldError};
-use super::saisine::{AllowedCodes, SaisineDraft, SaisineFacts};
+use super::saisine::{refuse_masked, AllowedCodes, SaisineDraft, SaisineFacts};
 use super::text::non_blank;
 
 /// The most a partner may write about what happened.
@@ -92,6 +92,8 @@ impl ReferralDraft {
         };
         let organisation = required(&self.organisation, "organisation", "indiquez votre organisme", 200, &mut errors);
         let contact_name = required(&self.contact_name, "contact_name", "indiquez votre nom", 200, &mut errors);
+        refuse_masked(&self.contact_name, "contact_name", "votre nom", &mut errors);
+        let email_masked = refuse_masked(&self.contact_email, "contact_email", "votre adresse e-mail", &mut errors);
         let contact_email = match non_blank(&self.contact_email) {
             None => {
                 errors.push(FieldError::new(
@@ -101,6 +103,7 @@ impl ReferralDraft {
                 ));
                 None
             }
+            Some(_) if email_masked => None,
             Some(text) => text
                 .parse::<Email>()
                 .map_err(|e| errors.push(FieldError::new("contact_email", "invalid_email", e.to_string())))

@@ -9,6 +9,15 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use crate::domain::interchange::{COLUMNS, REQUIRED};
 
+/// The SHA-256 of the file's bytes, in hexadecimal: the same content gives the same digest,
+/// whatever the file is called.
+pub fn digest(open: Opener) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    io::copy(&mut open()?, &mut hasher)?;
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Opens the file again for each pass (reading never needs it whole in memory).
 pub type Opener<'a> = &'a dyn Fn() -> io::Result<Box<dyn Read>>;
 
