@@ -285,3 +285,33 @@ pub fn read_line(
         _ => Err(errors),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(cells: &[(&'static str, &'static str)]) -> ((Option<Reference>, Option<String>), Vec<FieldError>) {
+        let line = Line::new(cells.iter().copied().collect());
+        let mut errors = Vec::new();
+        (references(&line, &mut errors), errors)
+    }
+
+    #[test]
+    fn a_reference_not_in_the_application_format_is_another_system_s() {
+        let own: Reference = "2026-0042".parse().unwrap();
+        assert_eq!(read(&[("reference", "2026-0042")]).0, (Some(own), None));
+        assert_eq!(read(&[("reference", " MED-2021-0288 ")]).0, (None, Some("MED-2021-0288".into())));
+        assert_eq!(read(&[("reference", "21/288")]).0, (None, Some("21/288".into())));
+        assert_eq!(read(&[("reference", "26-7")]).0, (None, Some("26-7".into())));
+        let both = read(&[("reference", "2026-0042"), ("external_reference", "MED-2021-0288")]).0;
+        assert_eq!(both, (Some(own), Some("MED-2021-0288".into())), "an export carries both");
+        let (_, errors) = read(&[("reference", "A-1"), ("external_reference", "B-2")]);
+        assert_eq!(errors[0].field, "external_reference");
+    }
+
+    #[test]
+    fn the_masked_marker_is_read_without_case() {
+        assert!(is_masked_marker("oui") && is_masked_marker(" OUI "));
+        assert!(!is_masked_marker("non") && !is_masked_marker(""));
+    }
+}

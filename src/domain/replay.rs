@@ -160,3 +160,109 @@ pub fn replay(
     let documents_dates_given = cells.requested_on.is_some() || cells.due_on.is_some();
     Some(Replayed { lifecycle, documents_request, documents_dates_given })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::domain::lifecycle::Stage;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const TODAY: &str = "2026-06-15";
+
+    /// Replays the status cells given, for a saisine received on 1 March 2026.
+    fn run(cells: &[(&'static str, &'static str)], settings: &DeadlineSettings) -> Result<Replayed, Vec<FieldError>> {
+        let line = Line::new(cells.iter().copied().collect::<HashMap<_, _>>());
+        let mut errors = Vec::new();
+        let replayed = replay(&line, Some(d("2026-03-01")), settings, d(TODAY), &mut errors);
+        match replayed {
+            Some(r) if errors.is_empty() => Ok(r),
+            _ => Err(errors),
+        }
+    }
+
+    fn columns(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn dates_in_the_future_are_refused_on_their_column() {
+        let s = DeadlineSettings::default();
+        let taken = run(&[("status", "en_cours"), ("taken_on", "2026-06-16")], &s).unwrap_err();
+        assert_eq!(columns(taken.clone()), ["taken_on"]);
+        assert!(taken[0].message.contains("futur"));
+        let closed =
+            run(&[("status", "cloturee"), ("outcome", "orientation"), ("closed_on", "2026-07-01")], &s).unwrap_err();
+        assert_eq!(columns(closed), ["closed_on"]);
+        let requested = run(
+            &[("status", "attente_pieces"), ("taken_on", "2026-03-02"), ("documents_requested_on", "2026-06-20")],
+            &s,
+        )
+        .unwrap_err();
+        assert_eq!(columns(requested), ["documents_requested_on"]);
+    }
+
+    #[test]
+    fn a_take_up_date_is_required_where_the_moves_need_one() {
+        let s = DeadlineSettings::default();
+        assert_eq!(columns(run(&[("status", "en_cours")], &s).unwrap_err()), ["taken_on"]);
+        assert_eq!(columns(run(&[("status", "attente_pieces")], &s).unwrap_err()), ["taken_on"]);
+        let explained = [("status", "cloturee"), ("outcome", "explications"), ("closed_on", "2026-03-05")];
+        assert_eq!(columns(run(&explained, &s).unwrap_err()), ["taken_on"]);
+        let oriented = [("status", "cloturee"), ("outcome", "orientation"), ("closed_on", "2026-03-05")];
+        assert_eq!(run(&oriented, &s).unwrap().lifecycle.taken_on, None, "an orientation needs no take-up");
+    }
+
+    #[test]
+    fn a_closing_before_the_take_up_is_refused() {
+        let s = DeadlineSettings::default();
+        let cells = [
+            ("status", "cloturee"),
+            ("taken_on", "2026-03-10"),
+            ("outcome", "explications"),
+            ("closed_on", "2026-03-08"),
+        ];
+        let errors = run(&cells, &s).unwrap_err();
+        assert_eq!(columns(errors.clone()), ["closed_on"]);
+        assert!(errors[0].message.contains("10/03/2026"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_wait_without_its_dates_takes_them_from_the_settings() {
+        let short = DeadlineSettings { documents_days: 12, ..DeadlineSettings::default() };
+        let waiting = run(&[("status", "attente_pieces"), ("taken_on", "2026-03-02")], &short).unwrap();
+        assert_eq!(
+            waiting.lifecycle.stage,
+            Stage::AwaitingDocuments { since: d("2026-03-02"), due_on: d("2026-03-14") }
+        );
+        assert!(!waiting.documents_dates_given);
+        let Some(Action::RequestDocuments { on, due_on, .. }) = waiting.documents_request else {
+            panic!("the request is kept for the timeline")
+        };
+        assert_eq!((on, due_on), (d("2026-03-02"), d("2026-03-14")));
+        let given = run(
+            &[
+                ("status", "attente_pieces"),
+                ("taken_on", "2026-03-02"),
+                ("documents_requested_on", "2026-03-05"),
+                ("documents_due_on", "2026-04-01"),
+            ],
+            &short,
+        )
+        .unwrap();
+        assert_eq!(given.lifecycle.stage, Stage::AwaitingDocuments { since: d("2026-03-05"), due_on: d("2026-04-01") });
+        let due_first = [
+            ("status", "attente_pieces"),
+            ("taken_on", "2026-03-02"),
+            ("documents_requested_on", "2026-03-05"),
+            ("documents_due_on", "2026-03-05"),
+        ];
+        assert_eq!(columns(run(&due_first, &short).unwrap_err()), ["documents_due_on"]);
+        let stray = [("status", "en_cours"), ("taken_on", "2026-03-02"), ("documents_due_on", "2026-04-01")];
+        assert_eq!(columns(run(&stray, &short).unwrap_err()), ["documents_due_on"]);
+    }
+}

@@ -2,7 +2,7 @@
 //! Windows-1252, comma or semicolon separated; records streamed, never the whole file held.
 
 use std::collections::HashMap;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use encoding_rs_io::DecodeReaderBytesBuilder;
@@ -51,6 +51,9 @@ fn is_utf8(mut reader: impl Read) -> io::Result<bool> {
     }
 }
 
+/// How much of the file is read to find its header line.
+const HEADER_PEEK: u64 = 64 * 1024;
+
 /// Semicolons or commas: whichever the header line has more of.
 fn delimiter_of(header: &str) -> u8 {
     if header.matches(';').count() >= header.matches(',').count() {
@@ -63,9 +66,13 @@ fn delimiter_of(header: &str) -> u8 {
 /// Looks at the file: its encoding, then its header line's separator.
 pub fn detect(open: Opener) -> io::Result<Layout> {
     let encoding = if is_utf8(open()?)? { UTF_8 } else { WINDOWS_1252 };
-    let mut first_line = String::new();
-    BufReader::new(decoded(open()?, encoding)).read_line(&mut first_line)?;
-    Ok(Layout { encoding, delimiter: delimiter_of(&first_line) })
+    // The header line ends at the first line break of any kind (CR-only files have no LF),
+    // and is read from a bounded start of the file.
+    let mut start = Vec::new();
+    decoded(open()?, encoding).take(HEADER_PEEK).read_to_end(&mut start)?;
+    let start = String::from_utf8_lossy(&start);
+    let header = start.split(['\r', '\n']).next().unwrap_or_default();
+    Ok(Layout { encoding, delimiter: delimiter_of(header) })
 }
 
 /// The file as UTF-8 text, its byte order mark removed.
