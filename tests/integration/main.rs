@@ -12,6 +12,7 @@ mod deadlines;
 mod exports;
 mod html_pages;
 mod import;
+mod import_rules;
 mod list;
 mod partner;
 mod platform;
