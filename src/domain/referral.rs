@@ -138,3 +138,46 @@ impl ReferralDraft {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ReferralDraft {
+        ReferralDraft {
+            partner: "association".into(),
+            organisation: "Association d'aide".into(),
+            contact_name: "Paul Durand".into(),
+            contact_email: "paul@asso.fr".into(),
+            requester_name: "Jeanne Martin".into(),
+            consent: true,
+            process: "droits".into(),
+            motifs: vec!["information".into()],
+            account: "Sans réponse depuis mars.".into(),
+            ..ReferralDraft::default()
+        }
+    }
+
+    fn allowed() -> AllowedCodes {
+        AllowedCodes { motifs: vec!["information".into()], partners: vec!["association".into()] }
+    }
+
+    #[test]
+    fn masked_names_and_addresses_are_refused_on_the_partner_form() {
+        let today: NaiveDate = "2026-06-15".parse().unwrap();
+        assert!(draft().validate(&allowed(), today).is_ok());
+        let masked = ReferralDraft {
+            contact_email: "p•••@asso.fr".into(),
+            requester_name: "J••• M•••".into(),
+            email: "j•••@exemple.fr".into(),
+            ..draft()
+        };
+        let error = masked.validate(&allowed(), today).unwrap_err();
+        let mut fields: Vec<(&str, &str)> = error.field_errors().iter().map(|e| (e.field.as_str(), e.code)).collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [("contact_email", "masked_value"), ("email", "masked_value"), ("requester_name", "masked_value")]
+        );
+    }
+}

@@ -289,9 +289,8 @@ fn a_masked_export_is_marked_and_refused_and_so_are_masked_values() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("export masqué"));
 
     // Without its marker column, the masked values are refused one by one.
-    let unmarked = format!(
-        "{HEADER}\n;2026-06-01;courriel;assure;;droits;information;recue;;;;J••• M•••;;j•••@exemple.fr;;;;\n"
-    );
+    let unmarked =
+        format!("{HEADER}\n;2026-06-01;courriel;assure;;droits;information;recue;;;;J••• M•••;;j•••@exemple.fr;;;;\n");
     let (status, page) = preview(&admin, "sans-marque.csv", unmarked.as_bytes());
     assert_eq!(status, Status::UnprocessableEntity);
     assert_eq!(errors_of(&page), expected(&[(2, "requester_name"), (2, "email")]));
@@ -369,4 +368,23 @@ fn export_then_import_into_an_empty_database_then_export_gives_the_same_file() {
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
     let again = other.browser_as(Role::Admin).get("/saisines/export-complet.csv").into_string().unwrap();
     assert_eq!(again, exported);
+}
+
+#[test]
+fn a_saisine_an_import_puts_on_hold_gets_its_documents_request_and_an_unchanged_wait_keeps_its_dates() {
+    let app = TestApp::new();
+    set_documents_days(&app, 20, 5);
+    let open = file(&[line("2026-0001", "2026-06-01", "en_cours", "2026-06-02", "", "", ";")]);
+    assert!(run_cli(&app.dir, &[], &write(&app.dir, "ouvert.csv", open.as_bytes())).status.success());
+    let waiting = file(&[line("2026-0001", "2026-06-01", "attente_pieces", "2026-06-02", "", "", "2026-06-05;")]);
+    let path = write(&app.dir, "attente.csv", waiting.as_bytes());
+    assert!(stdout(&run_cli(&app.dir, &[], &path)).contains("1 à modifier"));
+    assert_eq!(app.timeline_kinds("2026-0001"), ["importee", "modifiee", "pieces_demandees"]);
+    assert_eq!(app.saisine("2026-0001")["documents_due_on"], "2026-06-25");
+    // A file without the wait's dates leaves them as they are, even after the settings change.
+    set_documents_days(&app, 40, 5);
+    let undated = file(&[line("2026-0001", "2026-06-01", "attente_pieces", "2026-06-02", "", "", ";")]);
+    let path = write(&app.dir, "sans-dates.csv", undated.as_bytes());
+    assert!(stdout(&run_cli(&app.dir, &[], &path)).contains("0 à modifier, 1 inchangée(s)"));
+    assert_eq!(app.saisine("2026-0001")["documents_due_on"], "2026-06-25");
 }
