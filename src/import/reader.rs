@@ -26,6 +26,8 @@ pub type Opener<'a> = &'a dyn Fn() -> io::Result<Box<dyn Read>>;
 pub struct Layout {
     pub encoding: &'static Encoding,
     pub delimiter: u8,
+    /// Bytes of the header line's end (2 for CRLF, 1 for LF or CR): what one empty line costs.
+    pub line_end: u64,
 }
 
 /// Whether the whole stream is valid UTF-8, read by chunks.
@@ -72,7 +74,8 @@ pub fn detect(open: Opener) -> io::Result<Layout> {
     decoded(open()?, encoding).take(HEADER_PEEK).read_to_end(&mut start)?;
     let start = String::from_utf8_lossy(&start);
     let header = start.split(['\r', '\n']).next().unwrap_or_default();
-    Ok(Layout { encoding, delimiter: delimiter_of(header) })
+    let line_end = if start[header.len()..].starts_with("\r\n") { 2 } else { 1 };
+    Ok(Layout { encoding, delimiter: delimiter_of(header), line_end })
 }
 
 /// The file as UTF-8 text, its byte order mark removed.
@@ -80,10 +83,104 @@ fn decoded(reader: Box<dyn Read>, encoding: &'static Encoding) -> impl Read {
     DecodeReaderBytesBuilder::new().encoding(Some(encoding)).bom_override(true).build(reader)
 }
 
-/// A CSV reader over the decoded file.
+/// Decoded text in which each empty line holds one separator: the CSV reader skips empty lines,
+/// a spreadsheet shows them as rows, and record numbers must stay the spreadsheet's rows. Line
+/// breaks inside quoted cells are left alone.
+struct EmptyLinesKept<R> {
+    inner: R,
+    separator: u8,
+    in_quotes: bool,
+    at_line_start: bool,
+    after_cr: bool,
+    out: Vec<u8>,
+    taken: usize,
+}
+
+impl<R: Read> EmptyLinesKept<R> {
+    fn new(inner: R, separator: u8) -> Self {
+        EmptyLinesKept {
+            inner,
+            separator,
+            in_quotes: false,
+            at_line_start: false,
+            after_cr: false,
+            out: Vec::new(),
+            taken: 0,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        let mut chunk = [0u8; 8 * 1024];
+        let read = self.inner.read(&mut chunk)?;
+        self.out.clear();
+        self.taken = 0;
+        for &byte in &chunk[..read] {
+            let line_end = !self.in_quotes && matches!(byte, b'\r' | b'\n');
+            let crlf = byte == b'\n' && self.after_cr;
+            if line_end && self.at_line_start && !crlf {
+                self.out.push(self.separator);
+            }
+            if byte == b'"' {
+                self.in_quotes = !self.in_quotes;
+            }
+            self.at_line_start = line_end || (crlf && self.at_line_start);
+            self.after_cr = !self.in_quotes && byte == b'\r';
+            self.out.push(byte);
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for EmptyLinesKept<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.taken == self.out.len() {
+            self.refill()?;
+        }
+        let count = buf.len().min(self.out.len() - self.taken);
+        buf[..count].copy_from_slice(&self.out[self.taken..self.taken + count]);
+        self.taken += count;
+        Ok(count)
+    }
+}
+
+/// A CSV reader over the decoded file, one record per spreadsheet row (empty lines included).
 pub fn records(open: Opener, layout: Layout) -> io::Result<csv::Reader<Box<dyn Read>>> {
-    let text: Box<dyn Read> = Box::new(decoded(open()?, layout.encoding));
+    let text: Box<dyn Read> = Box::new(EmptyLinesKept::new(decoded(open()?, layout.encoding), layout.delimiter));
     Ok(csv::ReaderBuilder::new().delimiter(layout.delimiter).flexible(true).has_headers(true).from_reader(text))
+}
+
+/// The records of a file with their row in a spreadsheet: the header is row 1, each record is
+/// one row whatever line breaks its quoted cells hold, and each empty line (which the CSV
+/// reader skips) is a row too, as a spreadsheet shows it.
+pub struct Rows {
+    reader: csv::Reader<Box<dyn Read>>,
+    record: csv::StringRecord,
+    row: u64,
+    /// Where the last record (or the header) ended, in bytes of the decoded text.
+    end: u64,
+    line_end: u64,
+}
+
+impl Rows {
+    pub fn new(open: Opener, layout: Layout) -> Result<Rows, csv::Error> {
+        let mut reader = records(open, layout)?;
+        reader.headers()?;
+        let end = reader.position().byte();
+        Ok(Rows { reader, record: csv::StringRecord::new(), row: 1, end, line_end: layout.line_end.max(1) })
+    }
+
+    /// The next record and its row, or `None` at the end of the file.
+    pub fn next_record(&mut self) -> Result<Option<(u64, &csv::StringRecord)>, csv::Error> {
+        if !self.reader.read_record(&mut self.record)? {
+            return Ok(None);
+        }
+        let start = self.record.position().map(|p| p.byte()).unwrap_or(self.end);
+        // Between two records lie only the empty lines the reader skipped (and, for CRLF, the
+        // LF of the previous line's end): one row each.
+        self.row += 1 + start.saturating_sub(self.end) / self.line_end;
+        self.end = self.reader.position().byte();
+        Ok(Some((self.row, &self.record)))
+    }
 }
 
 /// Where each known column is in the file; unknown columns are ignored.
@@ -147,6 +244,27 @@ mod tests {
         let record = reader.records().next().unwrap().unwrap();
         assert_eq!(record.get(0), Some("Clôturée"));
         assert_eq!(record.get(1), Some("Téléphone"));
+    }
+
+    /// The first cell of each record, record `i` being row `i + 2`.
+    fn first_cells(text: String) -> Vec<String> {
+        let bytes = text.into_bytes();
+        let open = move || Ok(Box::new(io::Cursor::new(bytes.clone())) as Box<dyn Read>);
+        let mut reader = records(&open, detect(&open).unwrap()).unwrap();
+        reader.records().map(|r| r.unwrap().get(0).unwrap_or("").to_string()).collect()
+    }
+
+    #[test]
+    fn one_record_per_spreadsheet_row_for_every_line_end() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = format!(
+                "a;b{eol}1;\"x{eol}y\"{eol}2;\"{eol}{eol}\"{eol}{eol}3;z{eol}{eol}{eol}4;\"\"\"w\"\"{eol}\"{eol}5;v"
+            );
+            // Rows 2 and 3 hold line breaks; rows 4, 6 and 7 are empty.
+            assert_eq!(first_cells(text), ["1", "2", "", "3", "", "", "4", "5"], "{eol:?}");
+        }
+        let kept = first_cells("a;b\n1;\"x\n\ny\"\n".into());
+        assert_eq!(kept, ["1"], "an empty line inside a quoted cell is the cell's");
     }
 
     #[test]

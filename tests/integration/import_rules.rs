@@ -199,12 +199,14 @@ fn the_preview_lists_the_lines_the_next_sweep_would_close_before_anything_is_wri
     assert!(!text.contains("EN-COURS"));
 }
 
-/// A file whose records hold line breaks inside quoted cells, with `eol` everywhere.
+/// A file whose records hold line breaks inside quoted cells, with an empty row before the last,
+/// and `eol` everywhere.
 fn multi_line_file(eol: &str) -> String {
     let records = [
         format!("2026-0001;2026-03-01;courriel;assure;;droits;information;recue;;;;;;;;\"première{eol}seconde\";;"),
         format!("2026-0002;2026-03-01;fax;assure;;droits;information;recue;;;;;;;;\"a{eol}b{eol}c\";;"),
         format!("2026-0003;2026-03-01;courriel;assure;;droits;information;recue;;;;;;;;\"x{eol}{eol}y\";;"),
+        String::new(),
         "2026-0004;hier;courriel;assure;;droits;information;recue;;;;;;;;;;".to_string(),
     ];
     let mut text = HEADER.to_string();
@@ -223,13 +225,13 @@ fn rows_are_the_spreadsheet_s_whatever_the_line_ends_and_the_breaks_inside_cells
     for (eol, name) in [("\n", "lf.csv"), ("\r\n", "crlf.csv"), ("\r", "cr.csv")] {
         let (status, page) = preview(&admin, name, multi_line_file(eol).as_bytes());
         assert_eq!(status, Status::UnprocessableEntity, "{name}");
-        assert_eq!(errors_of(&page), expected(&[(3, "channel"), (5, "received_on")]), "{name}");
+        assert_eq!(errors_of(&page), expected(&[(3, "channel"), (6, "received_on")]), "{name}");
         assert!(page.contains("<dt>Lignes lues</dt><dd>4</dd>"), "{name}");
     }
     // The same rows from the command line, on a CRLF file.
     let path = write(&app.dir, "crlf.csv", multi_line_file("\r\n").as_bytes());
     let errors = String::from_utf8_lossy(&run_cli(&app.dir, &[], &path).stderr).to_string();
-    assert!(errors.contains("ligne 3, colonne channel") && errors.contains("ligne 5, colonne received_on"), "{errors}");
+    assert!(errors.contains("ligne 3, colonne channel") && errors.contains("ligne 6, colonne received_on"), "{errors}");
     // A multi-line cell arrives whole.
     let valid = multi_line_file("\r\n").replace(";fax;", ";courriel;").replace(";hier;", ";2026-03-02;");
     let path = write(&app.dir, "valide.csv", valid.as_bytes());
