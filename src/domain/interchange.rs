@@ -309,6 +309,37 @@ mod tests {
         assert_eq!(errors[0].field, "external_reference");
     }
 
+    proptest::proptest! {
+        /// Any text in any cell gives a saisine or errors, never a panic.
+        #[test]
+        fn any_cells_are_read_without_panicking(cells in proptest::collection::vec(".{0,24}", COLUMNS.len())) {
+            let line = Line::new(COLUMNS.iter().copied().zip(cells.iter().map(String::as_str)).collect());
+            let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+            let _ = read_line(&line, &ImportVocabulary::default(), &DeadlineSettings::default(), today);
+        }
+
+        /// Dates and statuses that look right, in any combination: never a panic either.
+        #[test]
+        fn plausible_status_cells_are_read_without_panicking(
+            status in "(recue|en_cours|attente_pieces|cloturee|)",
+            outcome in "(orientation|explications|abandon|)",
+            dates in proptest::collection::vec("(2026-0[1-7]-[0-2][1-9]|)", 5),
+        ) {
+            let mut cells: HashMap<&str, &str> = HashMap::new();
+            cells.insert("received_on", "2026-01-15");
+            cells.insert("status", &status);
+            cells.insert("outcome", &outcome);
+            for (column, date) in ["taken_on", "closed_on", "documents_requested_on", "documents_due_on", "reference"]
+                .into_iter()
+                .zip(&dates)
+            {
+                cells.insert(column, date);
+            }
+            let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+            let _ = read_line(&Line::new(cells), &ImportVocabulary::default(), &DeadlineSettings::default(), today);
+        }
+    }
+
     #[test]
     fn the_masked_marker_is_read_without_case() {
         assert!(is_masked_marker("oui") && is_masked_marker(" OUI "));

@@ -64,6 +64,10 @@ impl FromStr for Nir {
         if compact.chars().count() != 15 {
             return Err(NirError::Length);
         }
+        // Byte slicing below: only ASCII may get there (a multi-byte character would panic).
+        if !compact.is_ascii() {
+            return Err(NirError::Characters);
+        }
         let (body, key) = compact.split_at(13);
         let department = &body[5..7];
         let corsica = department == "2A" || department == "2B";

@@ -267,6 +267,41 @@ mod tests {
         assert_eq!(kept, ["1"], "an empty line inside a quoted cell is the cell's");
     }
 
+    proptest::proptest! {
+        /// Whatever the cells hold (separators, quotes, line breaks of any kind) and whatever
+        /// empty lines lie between records, each record and each empty line is one row.
+        #[test]
+        fn each_record_and_each_empty_line_is_one_row(
+            records in proptest::collection::vec(
+                (proptest::collection::vec("[aé;\"\r\n ]{0,6}", 2), 0usize..3),
+                1..20,
+            ),
+            eol in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+        ) {
+            let terminator = match eol {
+                "\r\n" => csv::Terminator::CRLF,
+                other => csv::Terminator::Any(other.as_bytes()[0]),
+            };
+            let mut text = format!("a;b{eol}");
+            let mut expected = Vec::new();
+            for (cells, empty_lines) in &records {
+                let mut writer = csv::WriterBuilder::new()
+                    .delimiter(b';')
+                    .terminator(terminator)
+                    .quote_style(csv::QuoteStyle::Always)
+                    .from_writer(Vec::new());
+                writer.write_record(cells).unwrap();
+                text.push_str(&String::from_utf8(writer.into_inner().unwrap()).unwrap());
+                expected.push(cells[0].clone());
+                for _ in 0..*empty_lines {
+                    text.push_str(eol);
+                    expected.push(String::new());
+                }
+            }
+            proptest::prop_assert_eq!(first_cells(text), expected);
+        }
+    }
+
     #[test]
     fn a_character_cut_between_chunks_is_still_utf8() {
         let mut text = "a".repeat(64 * 1024 - 1);
