@@ -390,3 +390,16 @@ fn a_saisine_an_import_puts_on_hold_gets_its_documents_request_and_an_unchanged_
     assert!(stdout(&run_cli(&app.dir, &[], &path)).contains("0 à modifier, 1 inchangée(s)"));
     assert_eq!(app.saisine("2026-0001")["documents_due_on"], "2026-06-25");
 }
+
+#[test]
+fn today_is_the_paris_date_at_23_30_utc() {
+    let app = TestApp::new();
+    app.clock.advance(chrono::Duration::minutes(13 * 60 + 30)); // 15 June, 23:30 UTC: the 16th in Paris
+    let admin = app.browser_as(Role::Admin);
+    let csv = file(&[
+        line("", "2026-06-15", "en_cours", "2026-06-16", "", "", ";"),
+        line("", "2026-06-15", "en_cours", "2026-06-17", "", "", ";"),
+    ]);
+    let (_, page) = preview(&admin, "minuit.csv", csv.as_bytes());
+    assert_eq!(errors_of(&page), expected(&[(3, "taken_on")]));
+}
