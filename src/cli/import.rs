@@ -23,7 +23,15 @@ pub struct ImportArgs {
     dry_run: bool,
 }
 
+/// What the check pass found, before anything is written.
 fn print_report(report: &ImportReport) {
+    if let Some(at) = &report.already_imported {
+        if report.created + report.updated == 0 {
+            println!("Ce fichier a déjà été importé le {at} (heure de Paris), il ne changerait rien.");
+        } else {
+            println!("Ce fichier a déjà été importé le {at} (heure de Paris) ; des saisines ont changé depuis.");
+        }
+    }
     for error in &report.errors {
         eprintln!("ligne {}, colonne {} : {}", error.line, error.column, error.message);
     }
@@ -34,6 +42,22 @@ fn print_report(report: &ImportReport) {
         "{} ligne(s) : {} à créer, {} à modifier, {} inchangée(s), {} rejetée(s).",
         report.lines, report.created, report.updated, report.unchanged, report.rejected
     );
+    if report.sweep_abandon_count > 0 {
+        println!(
+            "{} saisine(s) en attente de pièces que la prochaine veille clôturera pour abandon (échéance et grâce passées) :",
+            report.sweep_abandon_count
+        );
+        for line in &report.sweep_abandons {
+            println!(
+                "  ligne {} ({}) : pièces attendues le {}, abandon daté du {}",
+                line.line, line.reference, line.due_on, line.abandon_on
+            );
+        }
+        let listed = report.sweep_abandons.len() as u64;
+        if report.sweep_abandon_count > listed {
+            println!("  … et {} autre(s).", report.sweep_abandon_count - listed);
+        }
+    }
 }
 
 pub fn run(args: ImportArgs) -> Result<(), String> {
@@ -52,10 +76,12 @@ pub fn run(args: ImportArgs) -> Result<(), String> {
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     let actor = Actor::system("import en ligne de commande");
-    let report = import::run(&mut conn, &open, &options, &actor, SystemClock.now().naive_utc(), &mut |n| bar.inc(n))
-        .map_err(|e| e.to_string())?;
+    let at = SystemClock.now().naive_utc();
+    let report = import::run_checked(&mut conn, &open, &options, &actor, at, &mut |n| bar.inc(n), &mut |checked| {
+        bar.suspend(|| print_report(checked))
+    })
+    .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-    print_report(&report);
     match (report.written, report.error_count) {
         (true, _) => {
             println!("Import terminé.");

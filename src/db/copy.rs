@@ -19,6 +19,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "saisines",
     "saisine_motifs",
+    "external_references",
     "events",
     "recovery_codes",
     "sessions",
@@ -29,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "deadline_settings",
     "followups",
     "pending_imports",
+    "imported_files",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -49,6 +51,7 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         users,
         saisines,
         saisine_motifs,
+        external_references,
         events,
         recovery_codes,
         sessions,
@@ -58,7 +61,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         attachments,
         deadline_settings,
         followups,
-        pending_imports
+        pending_imports,
+        imported_files
     ))
 }
 
@@ -169,6 +173,9 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
     ));
     copy_saisines(source, target, progress)?;
     copy_saisine_motifs(source, target, progress)?;
+    copy_by_key!(source, target, progress, external_references, saisine_id, (
+        saisine_id: i32, external_reference: String
+    ));
     copy_by_key!(source, target, progress, events, id, (
         id: i32, saisine_id: i32, kind: String, occurred_at: NaiveDateTime, actor: String, details: String,
         actor_id: Option<i32>
@@ -205,6 +212,9 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
     copy_whole!(source, target, progress, pending_imports, (
         token_hash: String, file_name: String, content: Vec<u8>, skip_invalid: bool, created_by: i32,
         created_at: NaiveDateTime
+    ));
+    copy_whole!(source, target, progress, imported_files, (
+        digest: String, file_name: String, imported_at: NaiveDateTime
     ));
     reset_sequences(target)
 }

@@ -3,21 +3,26 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::Connection;
 
 use super::audit;
 use super::bulk;
+use super::connection::insert_rows;
 use super::events;
-use super::models::{FactsColumns, LifecycleColumns, SaisineRow};
+use super::models::{FactsColumns, LifecycleColumns, NewEventRow, SaisineRow};
 use super::reference_lists::ReferenceLists;
 use super::saisines::{self, with_motifs, Stamp};
-use super::schema::{reference_counters, saisines as table};
-use super::{DbConn, DbResult};
+use super::schema::{
+    events as events_table, external_references, imported_files, reference_counters, saisines as table,
+};
+use super::{DbConn, DbError, DbResult};
 use crate::auth::audit::AuditAction;
 use crate::domain::changes::{diff, FieldChange};
-use crate::domain::interchange::{ImportVocabulary, ImportedSaisine, Vocabulary};
-use crate::domain::{EventDetails, EventKind, Lifecycle, Reference, Saisine};
+use crate::domain::deadlines::Wait;
+use crate::domain::interchange::{ImportKey, ImportVocabulary, ImportedSaisine, Vocabulary};
+use crate::domain::{EventDetails, EventKind, Lifecycle, Reference, Saisine, SaisineId};
 
 /// Every motif and partner, retired ones included: old files name them.
 pub fn vocabulary(conn: &mut DbConn) -> DbResult<ImportVocabulary> {
@@ -28,17 +33,42 @@ pub fn vocabulary(conn: &mut DbConn) -> DbResult<ImportVocabulary> {
     Ok(ImportVocabulary { motifs: words(&lists.motifs), partners: words(&lists.partners) })
 }
 
-/// The saisines a batch of lines names, by reference.
-pub fn existing(conn: &mut DbConn, references: &[String]) -> DbResult<HashMap<String, Saisine>> {
-    let rows: Vec<SaisineRow> =
-        table::table.filter(table::reference.eq_any(references)).select(SaisineRow::as_select()).load(conn)?;
-    Ok(with_motifs(conn, rows)?.into_iter().map(|s| (s.reference.to_string(), s)).collect())
+/// The references other systems gave these saisines, by saisine id.
+pub fn external_references_of(conn: &mut DbConn, ids: &[i32]) -> DbResult<HashMap<i32, String>> {
+    Ok(external_references::table
+        .filter(external_references::saisine_id.eq_any(ids))
+        .select((external_references::saisine_id, external_references::external_reference))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// The saisines a batch of lines names, by their key: own reference or another system's.
+pub fn existing(conn: &mut DbConn, keys: &[ImportKey]) -> DbResult<HashMap<ImportKey, Saisine>> {
+    let own: Vec<String> =
+        keys.iter().filter_map(|k| if let ImportKey::Own(r) = k { Some(r.to_string()) } else { None }).collect();
+    let foreign: Vec<&str> =
+        keys.iter().filter_map(|k| if let ImportKey::Foreign(f) = k { Some(f.as_str()) } else { None }).collect();
+    let mut rows: Vec<SaisineRow> =
+        table::table.filter(table::reference.eq_any(&own)).select(SaisineRow::as_select()).load(conn)?;
+    if !foreign.is_empty() {
+        let named = external_references::table
+            .filter(external_references::external_reference.eq_any(&foreign))
+            .select(external_references::saisine_id);
+        rows.extend(table::table.filter(table::id.eq_any(named)).select(SaisineRow::as_select()).load(conn)?);
+    }
+    let mut found = HashMap::new();
+    for saisine in with_motifs(conn, rows)? {
+        if let Some(external) = &saisine.external_reference {
+            found.insert(ImportKey::Foreign(external.clone()), saisine.clone());
+        }
+        found.insert(ImportKey::Own(saisine.reference), saisine);
+    }
+    Ok(found)
 }
 
 /// The lifecycle's parts a file carries.
-fn status_line(
-    lifecycle: &Lifecycle,
-) -> (String, Option<chrono::NaiveDate>, Option<String>, Option<chrono::NaiveDate>) {
+fn status_line(lifecycle: &Lifecycle) -> (String, Option<NaiveDate>, Option<String>, Option<NaiveDate>) {
     (
         lifecycle.status().code().to_string(),
         lifecycle.taken_on,
@@ -51,7 +81,8 @@ fn status_line(
 pub fn changes(existing: &Saisine, imported: &ImportedSaisine) -> Vec<FieldChange> {
     let mut changes = diff(&existing.facts, &imported.facts);
     let (old, new) = (status_line(&existing.lifecycle), status_line(&imported.lifecycle));
-    let text = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let (old_wait, new_wait) = (Wait::of(&existing.lifecycle), Wait::of(&imported.lifecycle));
     let mut push = |field: &str, old: String, new: String| {
         if old != new {
             changes.push(FieldChange { field: field.into(), old, new });
@@ -61,6 +92,12 @@ pub fn changes(existing: &Saisine, imported: &ImportedSaisine) -> Vec<FieldChang
     push("taken_on", text(old.1), text(new.1));
     push("outcome", old.2.unwrap_or_default(), new.2.unwrap_or_default());
     push("closed_on", text(old.3), text(new.3));
+    push("documents_requested_on", text(old_wait.map(|w| w.since)), text(new_wait.map(|w| w.since)));
+    push("documents_due_on", text(old_wait.map(|w| w.due_on)), text(new_wait.map(|w| w.due_on)));
+    if imported.external_reference.is_some() {
+        let old = existing.external_reference.clone().unwrap_or_default();
+        push("external_reference", old, imported.external_reference.clone().unwrap_or_default());
+    }
     changes
 }
 
@@ -112,7 +149,8 @@ fn references_for(conn: &mut DbConn, lines: &[ImportedSaisine]) -> DbResult<Vec<
 }
 
 /// Inserts new lines as saisines, a batch at a time in a few multi-row statements (the
-/// caller's transaction holds the write lock), each with its « importée » entry and audit.
+/// caller's transaction holds the write lock), each with its « importée » entry and audit; a
+/// waiting line also gets the documents request its wait answers to, as a mediator's would.
 pub fn insert_many(conn: &mut DbConn, lines: &[ImportedSaisine], file_name: &str, stamp: &Stamp) -> DbResult<()> {
     if lines.is_empty() {
         return Ok(());
@@ -122,10 +160,60 @@ pub fn insert_many(conn: &mut DbConn, lines: &[ImportedSaisine], file_name: &str
     let details = EventDetails { text: Some(file_name.to_string()), ..Default::default() };
     bulk::insert_with_entry(conn, &saisines, &references, EventKind::Importee, &details, stamp)?;
     let texts: Vec<String> = references.iter().map(Reference::to_string).collect();
+    let ids: HashMap<String, i32> = table::table
+        .filter(table::reference.eq_any(&texts))
+        .select((table::reference, table::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    let mut external = Vec::new();
+    let mut requests = Vec::new();
+    for (line, reference) in lines.iter().zip(&texts) {
+        let id = ids.get(reference).copied().ok_or(DbError::NotFound)?;
+        if let Some(text) = &line.external_reference {
+            external.push((
+                external_references::saisine_id.eq(id),
+                external_references::external_reference.eq(text.clone()),
+            ));
+        }
+        if let Some(request) = &line.documents_request {
+            requests.push(request_entry(SaisineId(id), request, stamp)?);
+        }
+    }
+    if !external.is_empty() {
+        insert_rows!(conn, external_references::table, external)?;
+    }
+    if !requests.is_empty() {
+        insert_rows!(conn, events_table::table, &requests)?;
+    }
     audit::record_many(conn, stamp.actor, AuditAction::SaisineImported, &texts, file_name, stamp.at)
 }
 
-/// Applies a line to the saisine it names; its timeline records each changed field.
+/// The timeline entry of a replayed documents request: the one `EventDetails::for_action` gives
+/// a mediator's request, which follow-ups and the sweep key on.
+fn request_entry(id: SaisineId, request: &crate::domain::Action, stamp: &Stamp) -> DbResult<NewEventRow> {
+    let (kind, details) = EventDetails::for_action(request);
+    Ok(NewEventRow {
+        saisine_id: id.0,
+        kind: kind.code().to_string(),
+        occurred_at: stamp.at,
+        actor: stamp.actor.name.clone(),
+        actor_id: stamp.actor.id.map(|u| u.0),
+        details: serde_json::to_string(&details).map_err(|e| DbError::Corrupt(e.to_string()))?,
+    })
+}
+
+/// Keeps (or replaces) the reference another system gave a saisine.
+fn set_external_reference(conn: &mut DbConn, id: SaisineId, text: &str) -> DbResult<()> {
+    diesel::delete(external_references::table.find(id.0)).execute(conn)?;
+    diesel::insert_into(external_references::table)
+        .values((external_references::saisine_id.eq(id.0), external_references::external_reference.eq(text)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Applies a line to the saisine it names; its timeline records each changed field, and a new
+/// wait for documents its request.
 pub fn update(
     conn: &mut DbConn,
     existing: &Saisine,
@@ -136,8 +224,12 @@ pub fn update(
 ) -> DbResult<()> {
     let mut facts = imported.facts.clone();
     facts.requester.address = existing.facts.requester.address.clone();
-    let status_changed =
-        changes.iter().any(|c| matches!(c.field.as_str(), "status" | "taken_on" | "outcome" | "closed_on"));
+    let status_changed = changes.iter().any(|c| {
+        matches!(
+            c.field.as_str(),
+            "status" | "taken_on" | "outcome" | "closed_on" | "documents_requested_on" | "documents_due_on"
+        )
+    });
     let lifecycle = if status_changed {
         Lifecycle { days_waiting: existing.lifecycle.days_waiting, ..imported.lifecycle }
     } else {
@@ -147,9 +239,19 @@ pub fn update(
         .set((FactsColumns::from(&facts), LifecycleColumns::from(&lifecycle), table::updated_at.eq(stamp.at)))
         .execute(conn)?;
     saisines::replace_motifs(conn, existing.id, &facts)?;
+    if let Some(text) =
+        imported.external_reference.as_deref().filter(|t| existing.external_reference.as_deref() != Some(*t))
+    {
+        set_external_reference(conn, existing.id, text)?;
+    }
     let fields: Vec<String> = changes.iter().map(|c| c.field.clone()).collect();
     let details = EventDetails { text: Some(format!("import de {file_name}")), changes, ..Default::default() };
     events::append(conn, existing.id, EventKind::Modifiee, &details, stamp)?;
+    let new_wait = Wait::of(&lifecycle).filter(|wait| Wait::of(&existing.lifecycle) != Some(*wait));
+    if let (Some(_), Some(request)) = (new_wait, &imported.documents_request) {
+        let (kind, details) = EventDetails::for_action(request);
+        events::append(conn, existing.id, kind, &details, stamp)?;
+    }
     audit::record(
         conn,
         stamp.actor,
@@ -158,6 +260,24 @@ pub fn update(
         &fields.join(","),
         stamp.at,
     )
+}
+
+/// When a file with this content digest was last imported, if ever.
+pub fn imported_at(conn: &mut DbConn, digest: &str) -> DbResult<Option<NaiveDateTime>> {
+    Ok(imported_files::table.find(digest).select(imported_files::imported_at).first(conn).optional()?)
+}
+
+/// Remembers that a file with this content digest was imported now.
+pub fn remember_file(conn: &mut DbConn, digest: &str, file_name: &str, at: NaiveDateTime) -> DbResult<()> {
+    diesel::delete(imported_files::table.find(digest)).execute(conn)?;
+    diesel::insert_into(imported_files::table)
+        .values((
+            imported_files::digest.eq(digest),
+            imported_files::file_name.eq(file_name),
+            imported_files::imported_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// A file waiting for its confirmation.
@@ -173,7 +293,7 @@ pub fn keep_pending(
     digest: &str,
     file: &PendingImport,
     by: crate::auth::UserId,
-    at: chrono::NaiveDateTime,
+    at: NaiveDateTime,
 ) -> DbResult<()> {
     use super::schema::pending_imports as p;
     diesel::delete(p::table.filter(p::created_at.lt(at - chrono::Duration::days(1)))).execute(conn)?;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::audit::{self, Actor};
 use super::models::SaisineRow;
 use super::saisines::with_motifs;
-use super::schema::{saisine_motifs, saisines};
+use super::schema::{external_references, saisine_motifs, saisines};
 use super::{DbBackend, DbConn, DbResult};
 use crate::auth::audit::AuditAction;
 use crate::domain::search::{sequence_suffix, PersonalKind, SearchTerm};
@@ -113,8 +113,15 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
         Some(SearchTerm::Text(text)) => {
             let reference = format!("{}%", escape_like(text.trim()));
             let name = format!("%{}%", escape_like(&normalize_key(text)));
-            let by_reference_or_name =
-                saisines::reference.like(reference).escape('\\').or(saisines::name_key.like(name).escape('\\'));
+            // A reference another system gave: found when typed exactly.
+            let external = external_references::table
+                .filter(external_references::external_reference.eq(text.trim().to_string()))
+                .select(external_references::saisine_id);
+            let by_reference_or_name = saisines::reference
+                .like(reference)
+                .escape('\\')
+                .or(saisines::name_key.like(name).escape('\\'))
+                .or(saisines::id.eq_any(external));
             match sequence_suffix(text) {
                 // A number without its year: that number in every year.
                 Some(suffix) => query.filter(by_reference_or_name.or(saisines::reference.like(format!("%{suffix}")))),

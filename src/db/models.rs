@@ -274,6 +274,7 @@ impl SaisineRow {
             id: SaisineId(self.id),
             assigned_to: self.assigned_to.map(crate::auth::UserId),
             referral: self.referral(),
+            external_reference: None,
             reference: parse_stored::<Reference>(r, "référence", r)?,
             facts,
             lifecycle,

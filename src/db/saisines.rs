@@ -104,10 +104,12 @@ pub fn motifs_of(conn: &mut DbConn, ids: &[i32]) -> DbResult<Vec<(i32, String)>>
 pub fn with_motifs(conn: &mut DbConn, rows: Vec<SaisineRow>) -> DbResult<Vec<Saisine>> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let motifs = motifs_of(conn, &ids)?;
+    let mut external = super::import::external_references_of(conn, &ids)?;
     rows.into_iter()
         .map(|row| {
             let own = motifs.iter().filter(|(id, _)| *id == row.id).map(|(_, m)| m.clone()).collect();
-            row.into_saisine(own)
+            let external_reference = external.remove(&row.id);
+            row.into_saisine(own).map(|saisine| Saisine { external_reference, ..saisine })
         })
         .collect()
 }

@@ -206,6 +206,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    external_references (saisine_id) {
+        saisine_id -> Integer,
+        external_reference -> Text,
+    }
+}
+
+diesel::table! {
+    imported_files (digest) {
+        digest -> Text,
+        file_name -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(external_references -> saisines (saisine_id));
 diesel::joinable!(saisine_motifs -> saisines (saisine_id));
 diesel::joinable!(followups -> saisines (saisine_id));
 diesel::joinable!(saisine_motifs -> motifs (motif));
@@ -233,5 +249,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     deadline_settings,
     followups,
-    pending_imports
+    pending_imports,
+    external_references,
+    imported_files
 );

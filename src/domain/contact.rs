@@ -71,6 +71,15 @@ impl fmt::Display for Email {
     }
 }
 
+/// The character masked exports and lists put in place of hidden letters and digits.
+pub const MASKING_CHARACTER: char = '•';
+
+/// Whether a text holds masking characters: copied from a masked list or export, it is not
+/// the real name or address and must not replace it.
+pub fn has_masking_characters(text: &str) -> bool {
+    text.contains(MASKING_CHARACTER)
+}
+
 /// A phone number, kept as typed (digits, spaces, dots, a leading +).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);
@@ -152,6 +161,13 @@ mod tests {
         assert_eq!("06 12 34 56 78".parse::<Phone>().unwrap().search_key(), "0612345678");
         assert_eq!("+33 6 12 34 56 78".parse::<Phone>().unwrap().search_key(), "0612345678");
         assert_eq!("+32 2 123 45 67".parse::<Phone>().unwrap().search_key(), "3221234567");
+    }
+
+    #[test]
+    fn masked_values_are_recognised() {
+        assert!(has_masking_characters(&mask_email("jeanne@exemple.fr")));
+        assert!(has_masking_characters("J••• M•••"));
+        assert!(!has_masking_characters("Jeanne Martin"));
     }
 
     #[test]

@@ -3,18 +3,20 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
-use super::codes::{Outcome, Status};
 use super::dates::parse_date;
+use super::deadlines::DeadlineSettings;
 use super::error::FieldError;
-use super::lifecycle::{Lifecycle, Stage};
+use super::lifecycle::{Action, Lifecycle};
 use super::reference::Reference;
+use super::replay::replay;
 use super::saisine::{AllowedCodes, SaisineDraft, SaisineFacts};
 use super::text::{non_blank, normalize_key};
 
-/// The columns, in the order exports write them.
-pub const COLUMNS: [&str; 16] = [
+/// The columns, in the order exports write them. The last four came later: files without
+/// them still import.
+pub const COLUMNS: [&str; 20] = [
     "reference",
     "received_on",
     "channel",
@@ -31,13 +33,28 @@ pub const COLUMNS: [&str; 16] = [
     "email",
     "phone",
     "summary",
+    "external_reference",
+    "documents_requested_on",
+    "documents_due_on",
+    MASKED_COLUMN,
 ];
+
+/// The column that marks a masked export: `oui` on each of its lines. Such a file holds
+/// initials and masked numbers, never the real data, and the import refuses it.
+pub const MASKED_COLUMN: &str = "masque";
+pub const MASKED_YES: &str = "oui";
+pub const MASKED_NO: &str = "non";
+
+/// Whether a `masque` cell says the line comes from a masked export.
+pub fn is_masked_marker(cell: &str) -> bool {
+    normalize_key(cell) == MASKED_YES
+}
+
+/// The longest reference from another system that is kept.
+const MAX_EXTERNAL_REFERENCE: usize = 100;
 
 /// Columns a file must have.
 pub const REQUIRED: [&str; 6] = ["received_on", "channel", "requester_type", "process", "motifs", "status"];
-
-/// A documents request imported without its dates waits from its start for this long.
-const IMPORTED_WAIT_DAYS: i64 = 30;
 
 /// Whether a spreadsheet would take the cell for a formula.
 pub fn looks_like_formula(cell: &str) -> bool {
@@ -81,12 +98,37 @@ pub struct ImportVocabulary {
     pub partners: Vocabulary,
 }
 
+/// How a line names the saisine it is about, if it does: the key of a second import.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ImportKey {
+    /// A reference in the application's own format (`2026-0042`).
+    Own(Reference),
+    /// A reference another system gave it (`MED-2021-0288`, `21/288`…).
+    Foreign(String),
+}
+
 /// A line turned into a saisine, its reference given or to assign.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedSaisine {
     pub reference: Option<Reference>,
+    pub external_reference: Option<String>,
     pub facts: SaisineFacts,
     pub lifecycle: Lifecycle,
+    /// The documents request a waiting line replayed: its timeline entry is written from it.
+    pub documents_request: Option<Action>,
+    /// Whether the request's dates came from the file (else from the deadline settings).
+    pub documents_dates_given: bool,
+}
+
+impl ImportedSaisine {
+    /// The own reference when there is one, else the foreign one.
+    pub fn key(&self) -> Option<ImportKey> {
+        match (&self.reference, &self.external_reference) {
+            (Some(reference), _) => Some(ImportKey::Own(*reference)),
+            (None, Some(external)) => Some(ImportKey::Foreign(external.clone())),
+            (None, None) => None,
+        }
+    }
 }
 
 /// The cells of a line, by column name.
@@ -99,16 +141,16 @@ impl<'a> Line<'a> {
         Line { cells }
     }
 
-    fn get(&self, column: &str) -> &'a str {
+    pub(super) fn get(&self, column: &str) -> &'a str {
         unneutralised(self.cells.get(column).copied().unwrap_or("").trim())
     }
 }
 
-fn error(column: &str, message: impl Into<String>) -> FieldError {
+pub(super) fn error(column: &str, message: impl Into<String>) -> FieldError {
     FieldError::new(column, "invalid_cell", message)
 }
 
-fn optional_date(line: &Line, column: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+pub(super) fn optional_date(line: &Line, column: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let text = line.get(column);
     if text.is_empty() {
         return None;
@@ -120,7 +162,7 @@ fn optional_date(line: &Line, column: &str, errors: &mut Vec<FieldError>) -> Opt
     parsed
 }
 
-fn code_or_error<T: std::str::FromStr>(
+pub(super) fn code_or_error<T: std::str::FromStr>(
     line: &Line,
     column: &str,
     what: &str,
@@ -150,16 +192,47 @@ fn motif_codes(line: &Line, vocabulary: &Vocabulary, errors: &mut Vec<FieldError
     codes
 }
 
-/// Turns one line into a saisine, or says what is wrong with each cell.
+/// The references of a line: its own (`2026-0042`) and the one another system gave it. A
+/// `reference` cell not in the application's format is another system's.
+fn references(line: &Line, errors: &mut Vec<FieldError>) -> (Option<Reference>, Option<String>) {
+    let given = non_blank(line.get("reference"));
+    let external = non_blank(line.get("external_reference"));
+    let own = given.as_deref().and_then(|text| text.parse::<Reference>().ok());
+    let foreign = if own.is_some() { None } else { given };
+    let external = match (foreign, external) {
+        (Some(a), Some(b)) if a != b => {
+            errors.push(error(
+                "external_reference",
+                format!("deux références extérieures différentes : « {a} » (reference) et « {b} »"),
+            ));
+            None
+        }
+        (a, b) => a.or(b),
+    };
+    let external = external.filter(|text| {
+        let ok = text.chars().count() <= MAX_EXTERNAL_REFERENCE && !text.chars().any(char::is_control);
+        if !ok {
+            errors.push(error(
+                "reference",
+                format!("référence extérieure trop longue ou illisible ({MAX_EXTERNAL_REFERENCE} caractères au plus)"),
+            ));
+        }
+        ok
+    });
+    (own, external)
+}
+
+/// Turns one line into a saisine, or says what is wrong with each cell. Its state is rebuilt by
+/// replaying the moves of the application (prise en charge, demande de pièces, clôture), bounded
+/// by `today`; a documents request without its dates gets those of `settings`.
 pub fn read_line(
     line: &Line,
     vocabulary: &ImportVocabulary,
+    settings: &DeadlineSettings,
     today: NaiveDate,
 ) -> Result<ImportedSaisine, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let reference = non_blank(line.get("reference")).and_then(|text| {
-        text.parse::<Reference>().map_err(|e| errors.push(error("reference", format!("{e} (lu : « {text} »)")))).ok()
-    });
+    let (reference, external_reference) = references(line, &mut errors);
     let partner = match non_blank(line.get("partner")) {
         None => String::new(),
         Some(text) => vocabulary.partners.code_of(&text).unwrap_or_else(|| {
@@ -196,79 +269,80 @@ pub fn read_line(
             None
         }
     };
-    let received_on = facts.as_ref().map(|f| f.received_on).or_else(|| parse_date(line.get("received_on")));
-    let lifecycle = read_lifecycle(line, received_on, &mut errors);
-    match (facts, lifecycle) {
-        (Some(facts), Some(lifecycle)) if errors.is_empty() => Ok(ImportedSaisine { reference, facts, lifecycle }),
+    // The status columns are checked even when another fact is wrong: every wrong cell shows.
+    let received_on =
+        facts.as_ref().map(|f| f.received_on).or_else(|| parse_date(line.get("received_on")).filter(|d| *d <= today));
+    let replayed = replay(line, received_on, settings, today, &mut errors);
+    match (facts, replayed) {
+        (Some(facts), Some(replayed)) if errors.is_empty() => Ok(ImportedSaisine {
+            reference,
+            external_reference,
+            facts,
+            lifecycle: replayed.lifecycle,
+            documents_request: replayed.documents_request,
+            documents_dates_given: replayed.documents_dates_given,
+        }),
         _ => Err(errors),
     }
 }
 
-/// The status columns, checked against the same rules as the moves of the application. Every
-/// wrong cell is reported, even when the reception date itself is wrong.
-fn read_lifecycle(line: &Line, received_on: Option<NaiveDate>, errors: &mut Vec<FieldError>) -> Option<Lifecycle> {
-    let status: Option<Status> = code_or_error(line, "status", "statut", errors);
-    let taken_on = optional_date(line, "taken_on", errors);
-    let closed_on = optional_date(line, "closed_on", errors);
-    let outcome_text = line.get("outcome");
-    let outcome: Option<Outcome> =
-        if outcome_text.is_empty() { None } else { code_or_error(line, "outcome", "suite", errors) };
-    let before = |a: Option<NaiveDate>, b: Option<NaiveDate>| matches!((a, b), (Some(a), Some(b)) if a < b);
-    if before(taken_on, received_on) {
-        errors.push(error("taken_on", "la prise en charge ne peut pas précéder la réception"));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(cells: &[(&'static str, &'static str)]) -> ((Option<Reference>, Option<String>), Vec<FieldError>) {
+        let line = Line::new(cells.iter().copied().collect());
+        let mut errors = Vec::new();
+        (references(&line, &mut errors), errors)
     }
-    match status? {
-        Status::Cloturee => check_closed(outcome_text, closed_on, received_on, taken_on, errors),
-        open => check_open(open, outcome_text, closed_on, taken_on, errors),
+
+    #[test]
+    fn a_reference_not_in_the_application_format_is_another_system_s() {
+        let own: Reference = "2026-0042".parse().unwrap();
+        assert_eq!(read(&[("reference", "2026-0042")]).0, (Some(own), None));
+        assert_eq!(read(&[("reference", " MED-2021-0288 ")]).0, (None, Some("MED-2021-0288".into())));
+        assert_eq!(read(&[("reference", "21/288")]).0, (None, Some("21/288".into())));
+        assert_eq!(read(&[("reference", "26-7")]).0, (None, Some("26-7".into())));
+        let both = read(&[("reference", "2026-0042"), ("external_reference", "MED-2021-0288")]).0;
+        assert_eq!(both, (Some(own), Some("MED-2021-0288".into())), "an export carries both");
+        let (_, errors) = read(&[("reference", "A-1"), ("external_reference", "B-2")]);
+        assert_eq!(errors[0].field, "external_reference");
     }
-    let received_on = received_on?;
-    let stage = match status? {
-        Status::Cloturee => Stage::Closed { outcome: outcome?, on: closed_on? },
-        Status::Recue => Stage::Received,
-        Status::EnCours => Stage::InProgress,
-        Status::AttentePieces => {
-            let since = taken_on.unwrap_or(received_on);
-            Stage::AwaitingDocuments { since, due_on: since + Duration::days(IMPORTED_WAIT_DAYS) }
+
+    proptest::proptest! {
+        /// Any text in any cell gives a saisine or errors, never a panic.
+        #[test]
+        fn any_cells_are_read_without_panicking(cells in proptest::collection::vec(".{0,24}", COLUMNS.len())) {
+            let line = Line::new(COLUMNS.iter().copied().zip(cells.iter().map(String::as_str)).collect());
+            let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+            let _ = read_line(&line, &ImportVocabulary::default(), &DeadlineSettings::default(), today);
         }
-    };
-    Some(Lifecycle { received_on, taken_on, stage, days_waiting: 0 })
-}
 
-fn check_closed(
-    outcome: &str,
-    closed_on: Option<NaiveDate>,
-    received_on: Option<NaiveDate>,
-    taken_on: Option<NaiveDate>,
-    errors: &mut Vec<FieldError>,
-) {
-    if outcome.is_empty() {
-        errors.push(error("outcome", "une saisine clôturée a une suite (outcome)"));
+        /// Dates and statuses that look right, in any combination: never a panic either.
+        #[test]
+        fn plausible_status_cells_are_read_without_panicking(
+            status in "(recue|en_cours|attente_pieces|cloturee|)",
+            outcome in "(orientation|explications|abandon|)",
+            dates in proptest::collection::vec("(2026-0[1-7]-[0-2][1-9]|)", 5),
+        ) {
+            let mut cells: HashMap<&str, &str> = HashMap::new();
+            cells.insert("received_on", "2026-01-15");
+            cells.insert("status", &status);
+            cells.insert("outcome", &outcome);
+            for (column, date) in ["taken_on", "closed_on", "documents_requested_on", "documents_due_on", "reference"]
+                .into_iter()
+                .zip(&dates)
+            {
+                cells.insert(column, date);
+            }
+            let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+            let _ = read_line(&Line::new(cells), &ImportVocabulary::default(), &DeadlineSettings::default(), today);
+        }
     }
-    let Some(on) = closed_on else {
-        errors.push(error("closed_on", "une saisine clôturée a une date de clôture"));
-        return;
-    };
-    if received_on.is_some_and(|r| on < r) {
-        errors.push(error("closed_on", "la clôture ne peut pas précéder la réception"));
-    } else if taken_on.is_some_and(|t| on < t) {
-        errors.push(error("closed_on", "la clôture ne peut pas précéder la prise en charge"));
-    }
-}
 
-fn check_open(
-    status: Status,
-    outcome: &str,
-    closed_on: Option<NaiveDate>,
-    taken_on: Option<NaiveDate>,
-    errors: &mut Vec<FieldError>,
-) {
-    if !outcome.is_empty() {
-        errors.push(error("outcome", "une saisine non clôturée n'a pas de suite"));
-    }
-    if closed_on.is_some() {
-        errors.push(error("closed_on", "une saisine non clôturée n'a pas de date de clôture"));
-    }
-    if status == Status::Recue && taken_on.is_some() {
-        errors.push(error("taken_on", "une saisine reçue (non prise en charge) n'a pas de date de prise en charge"));
+    #[test]
+    fn the_masked_marker_is_read_without_case() {
+        assert!(is_masked_marker("oui") && is_masked_marker(" OUI "));
+        assert!(!is_masked_marker("non") && !is_masked_marker(""));
     }
 }

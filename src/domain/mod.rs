@@ -18,6 +18,7 @@ pub mod nir;
 pub mod queue;
 pub mod reference;
 pub mod referral;
+pub mod replay;
 pub mod saisine;
 pub mod schedule;
 pub mod search;

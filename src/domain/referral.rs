@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::codes::Channel;
 use super::contact::{Email, Phone};
 use super::error::{DomainError, FieldError};
-use super::saisine::{AllowedCodes, SaisineDraft, SaisineFacts};
+use super::saisine::{refuse_masked, AllowedCodes, SaisineDraft, SaisineFacts};
 use super::text::non_blank;
 
 /// What the timeline says of a saisine that came through the partner form.
@@ -95,6 +95,8 @@ impl ReferralDraft {
         };
         let organisation = required(&self.organisation, "organisation", "indiquez votre organisme", 200, &mut errors);
         let contact_name = required(&self.contact_name, "contact_name", "indiquez votre nom", 200, &mut errors);
+        refuse_masked(&self.contact_name, "contact_name", "votre nom", &mut errors);
+        let email_masked = refuse_masked(&self.contact_email, "contact_email", "votre adresse e-mail", &mut errors);
         let contact_email = match non_blank(&self.contact_email) {
             None => {
                 errors.push(FieldError::new(
@@ -104,6 +106,7 @@ impl ReferralDraft {
                 ));
                 None
             }
+            Some(_) if email_masked => None,
             Some(text) => text
                 .parse::<Email>()
                 .map_err(|e| errors.push(FieldError::new("contact_email", "invalid_email", e.to_string())))
@@ -136,5 +139,48 @@ impl ReferralDraft {
             }
             _ => Err(DomainError::Invalid(errors)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ReferralDraft {
+        ReferralDraft {
+            partner: "association".into(),
+            organisation: "Association d'aide".into(),
+            contact_name: "Paul Durand".into(),
+            contact_email: "paul@asso.fr".into(),
+            requester_name: "Jeanne Martin".into(),
+            consent: true,
+            process: "droits".into(),
+            motifs: vec!["information".into()],
+            account: "Sans réponse depuis mars.".into(),
+            ..ReferralDraft::default()
+        }
+    }
+
+    fn allowed() -> AllowedCodes {
+        AllowedCodes { motifs: vec!["information".into()], partners: vec!["association".into()] }
+    }
+
+    #[test]
+    fn masked_names_and_addresses_are_refused_on_the_partner_form() {
+        let today: NaiveDate = "2026-06-15".parse().unwrap();
+        assert!(draft().validate(&allowed(), today).is_ok());
+        let masked = ReferralDraft {
+            contact_email: "p•••@asso.fr".into(),
+            requester_name: "J••• M•••".into(),
+            email: "j•••@exemple.fr".into(),
+            ..draft()
+        };
+        let error = masked.validate(&allowed(), today).unwrap_err();
+        let mut fields: Vec<(&str, &str)> = error.field_errors().iter().map(|e| (e.field.as_str(), e.code)).collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [("contact_email", "masked_value"), ("email", "masked_value"), ("requester_name", "masked_value")]
+        );
     }
 }

@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::codes::{Channel, Process, RequesterType};
-use super::contact::{Email, Phone};
+use super::contact::{has_masking_characters, Email, Phone};
 use super::dates::parse_date;
 use super::error::{DomainError, FieldError};
 use super::nir::Nir;
@@ -25,6 +25,8 @@ pub struct Saisine {
     pub assigned_to: Option<crate::auth::UserId>,
     /// The partner who submitted it through the public form.
     pub referral: Option<super::referral::Referral>,
+    /// The reference another system gave it, when it was imported from there.
+    pub external_reference: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
@@ -142,10 +144,17 @@ impl SaisineDraft {
     }
 
     fn check_requester(&self, errors: &mut Vec<FieldError>) -> Requester {
-        let name = bounded_text(&self.requester_name, "requester_name", MAX_NAME, errors);
+        refuse_masked(&self.requester_name, "requester_name", "le nom", errors);
+        refuse_masked(&self.email, "email", "l'adresse e-mail", errors);
+        let name = bounded_text(&self.requester_name, "requester_name", MAX_NAME, errors)
+            .filter(|name| !has_masking_characters(name));
         let address = bounded_text(&self.address, "address", MAX_ADDRESS, errors);
         let nir = optional_parsed(&self.nir, "nir", "invalid_nir", errors);
-        let email = optional_parsed(&self.email, "email", "invalid_email", errors);
+        let email = if has_masking_characters(&self.email) {
+            None
+        } else {
+            optional_parsed(&self.email, "email", "invalid_email", errors)
+        };
         let phone = optional_parsed(&self.phone, "phone", "invalid_phone", errors);
         Requester { name, nir, email, phone, address }
     }
@@ -193,6 +202,20 @@ impl SaisineDraft {
         motifs.sort();
         motifs
     }
+}
+
+/// A masked value (`J••• M•••`, `j•••@exemple.fr`) copied from a list or an export is not the
+/// real one: refused, so that it never replaces it.
+pub fn refuse_masked(input: &str, field: &str, what: &str, errors: &mut Vec<FieldError>) -> bool {
+    let masked = has_masking_characters(input);
+    if masked {
+        errors.push(FieldError::new(
+            field,
+            "masked_value",
+            format!("{what} contient des caractères de masquage (•) : saisissez la valeur complète"),
+        ));
+    }
+    masked
 }
 
 fn required_code<T: std::str::FromStr + Copy>(

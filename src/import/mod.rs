@@ -4,4 +4,4 @@
 pub mod reader;
 mod run;
 
-pub use run::{run, ImportError, ImportOptions, ImportReport, LineError};
+pub use run::{run, run_checked, ImportError, ImportOptions, ImportReport, LineError, SweepLine};

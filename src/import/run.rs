@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
+use chrono_tz::Europe::Paris;
 
 use super::reader::{self, Columns, Layout, Opener};
 use crate::auth::audit::AuditAction;
@@ -11,13 +12,17 @@ use crate::db::audit::{self, Actor};
 use crate::db::import as store;
 use crate::db::pool::write_transaction;
 use crate::db::saisines::Stamp;
-use crate::db::{DbConn, DbError};
+use crate::db::{deadline_settings, DbConn, DbError};
 use crate::domain::clock::paris_date;
-use crate::domain::interchange::{read_line, ImportVocabulary, ImportedSaisine, Line};
-use crate::domain::Saisine;
+use crate::domain::dates::french;
+use crate::domain::deadlines::{DeadlineSettings, FollowUp, Wait};
+use crate::domain::interchange::{
+    is_masked_marker, read_line, ImportKey, ImportVocabulary, ImportedSaisine, Line, MASKED_COLUMN,
+};
+use crate::domain::{Saisine, Stage};
 
 const BATCH: usize = 500;
-/// Errors kept for the report; past that, only counted.
+/// Errors (and lines the sweep would close) kept for the report; past that, only counted.
 const ERRORS_KEPT: usize = 1_000;
 
 #[derive(Debug, Clone)]
@@ -29,12 +34,24 @@ pub struct ImportOptions {
     pub dry_run: bool,
 }
 
-/// One wrong cell: its line in the file (the header is line 1), its column, what is wrong.
+/// One wrong cell: its row in the spreadsheet (the header is row 1, the first record row 2,
+/// one row per record whatever line breaks its cells hold), its column, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LineError {
     pub line: u64,
     pub column: String,
     pub message: String,
+}
+
+/// A line the next sweep would close as `abandon` once imported: its documents were due long
+/// enough ago.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SweepLine {
+    pub line: u64,
+    /// The reference the line gives (its own or another system's), or none.
+    pub reference: String,
+    pub due_on: String,
+    pub abandon_on: String,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -46,6 +63,11 @@ pub struct ImportReport {
     pub rejected: u64,
     pub errors: Vec<LineError>,
     pub error_count: u64,
+    /// Created or updated lines that the next sweep would close as `abandon`.
+    pub sweep_abandons: Vec<SweepLine>,
+    pub sweep_abandon_count: u64,
+    /// When a file with the same content was imported before (Paris time, as read).
+    pub already_imported: Option<String>,
     /// Whether anything was written.
     pub written: bool,
 }
@@ -58,6 +80,12 @@ pub enum ImportError {
     Csv(#[from] csv::Error),
     #[error("{0}")]
     Header(String),
+    #[error(
+        "ce fichier est un export masqué (colonne « masque » à « oui », ligne {0}) : ses noms, NIR, courriels et \
+         téléphones sont masqués et remplaceraient les vrais. Il ne peut pas être importé : importez l'export \
+         complet (réservé aux administrateurs)."
+    )]
+    Masked(u64),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -71,6 +99,7 @@ enum Pass {
 struct Context<'a> {
     columns: Columns,
     vocabulary: ImportVocabulary,
+    settings: DeadlineSettings,
     options: &'a ImportOptions,
     stamp: Stamp<'a>,
 }
@@ -84,14 +113,31 @@ pub fn run(
     at: NaiveDateTime,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, ImportError> {
+    run_checked(conn, open, options, actor, at, progress, &mut |_| {})
+}
+
+/// Imports a file; `checked` is shown the check pass's report before anything is written.
+pub fn run_checked(
+    conn: &mut DbConn,
+    open: Opener,
+    options: &ImportOptions,
+    actor: &Actor,
+    at: NaiveDateTime,
+    progress: &mut dyn FnMut(u64),
+    checked: &mut dyn FnMut(&ImportReport),
+) -> Result<ImportReport, ImportError> {
     let layout = reader::detect(open)?;
+    let digest = reader::digest(open)?;
     let mut headers = reader::records(open, layout)?;
     let columns = Columns::from_header(headers.headers()?).map_err(ImportError::Header)?;
-    let context = Context { columns, vocabulary: store::vocabulary(conn)?, options, stamp: Stamp { actor, at } };
-    let checked = pass(conn, open, layout, &context, Pass::Check, &mut |_| {})?;
-    let blocked = checked.error_count > 0 && !options.skip_invalid;
-    if options.dry_run || blocked || checked.created + checked.updated == 0 {
-        return Ok(checked);
+    let (vocabulary, settings) = (store::vocabulary(conn)?, deadline_settings::load(conn)?);
+    let context = Context { columns, vocabulary, settings, options, stamp: Stamp { actor, at } };
+    let mut report = pass(conn, open, layout, &context, Pass::Check, &mut |_| {})?;
+    report.already_imported = store::imported_at(conn, &digest)?.map(paris_time);
+    checked(&report);
+    let blocked = report.error_count > 0 && !options.skip_invalid;
+    if options.dry_run || blocked || report.created + report.updated == 0 {
+        return Ok(report);
     }
     let written = write_transaction(conn, |conn| {
         let report = pass(conn, open, layout, &context, Pass::Write, progress).map_err(|e| match e {
@@ -101,9 +147,15 @@ pub fn run(
         let summary =
             format!("{} créée(s), {} modifiée(s), {} rejetée(s)", report.created, report.updated, report.rejected);
         audit::record(conn, actor, AuditAction::FileImported, &options.file_name, &summary, at)?;
+        store::remember_file(conn, &digest, &options.file_name, at)?;
         Ok(report)
     })?;
     Ok(ImportReport { written: true, ..written })
+}
+
+/// A UTC instant as a person in France reads it.
+fn paris_time(at: NaiveDateTime) -> String {
+    at.and_utc().with_timezone(&Paris).format("%d/%m/%Y à %H:%M").to_string()
 }
 
 /// One pass over the file, by batches of lines.
@@ -120,15 +172,29 @@ fn pass(
     let mut batch: Vec<(u64, ImportedSaisine)> = Vec::with_capacity(BATCH);
     let mut records = reader::records(open, layout)?;
     let today = paris_date(context.stamp.at);
-    for record in records.records() {
+    let masked = context.columns.has(MASKED_COLUMN);
+    for (index, record) in records.records().enumerate() {
         let record = record?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        // The spreadsheet's row: the header is row 1, and each record is one row.
+        let line = index as u64 + 2;
+        let cells = context.columns.cells(&record);
+        if cells.values().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if masked && cells.get(MASKED_COLUMN).is_some_and(|c| is_masked_marker(c)) {
+            return Err(ImportError::Masked(line));
+        }
         report.lines += 1;
-        match read_line(&Line::new(context.columns.cells(&record)), &context.vocabulary, today) {
-            Ok(imported) => match imported.reference.map(|r| seen.insert(r)) {
-                Some(false) => reject(&mut report, line, "reference", "référence en double dans le fichier".into()),
-                _ => batch.push((line, imported)),
-            },
+        match read_line(&Line::new(cells), &context.vocabulary, &context.settings, today) {
+            Ok(imported) => {
+                let keys = keys_of(&imported);
+                if keys.iter().any(|k| seen.contains(k)) {
+                    reject(&mut report, line, "reference", "référence en double dans le fichier".into());
+                } else {
+                    seen.extend(keys);
+                    batch.push((line, imported));
+                }
+            }
             Err(errors) => {
                 report.rejected += 1;
                 for e in errors {
@@ -147,6 +213,13 @@ fn pass(
     Ok(report)
 }
 
+/// Every key a line can be found by: a file naming the same saisine twice is refused.
+fn keys_of(imported: &ImportedSaisine) -> Vec<ImportKey> {
+    let own = imported.reference.map(ImportKey::Own);
+    let foreign = imported.external_reference.clone().map(ImportKey::Foreign);
+    own.into_iter().chain(foreign).collect()
+}
+
 fn reject(report: &mut ImportReport, line: u64, column: &str, message: String) {
     report.rejected += 1;
     reject_cell(report, line, column, message);
@@ -159,8 +232,9 @@ fn reject_cell(report: &mut ImportReport, line: u64, column: &str, message: Stri
     }
 }
 
-/// What the file leaves out keeps its stored value: the address (not in the format), and
-/// any optional column the file does not have.
+/// What the file leaves out keeps its stored value: the address (not in the format), any
+/// optional column the file does not have, and a running wait whose dates the file does not
+/// give.
 fn aligned(mut imported: ImportedSaisine, existing: &Saisine, columns: &Columns) -> ImportedSaisine {
     let (new, old) = (&mut imported.facts, &existing.facts);
     new.requester.address = old.requester.address.clone();
@@ -182,7 +256,31 @@ fn aligned(mut imported: ImportedSaisine, existing: &Saisine, columns: &Columns)
     if !columns.has("partner") {
         new.partner = old.partner.clone();
     }
+    let same_take_up = imported.lifecycle.taken_on == existing.lifecycle.taken_on;
+    if let (false, true, Some(Wait { since, due_on })) =
+        (imported.documents_dates_given, same_take_up, Wait::of(&existing.lifecycle))
+    {
+        if Wait::of(&imported.lifecycle).is_some() {
+            imported.lifecycle.stage = Stage::AwaitingDocuments { since, due_on };
+        }
+    }
     imported
+}
+
+/// Notes a line the next sweep would close as `abandon` (the domain's rule, as of today).
+fn note_sweep(report: &mut ImportReport, line: u64, imported: &ImportedSaisine, context: &Context) {
+    let Some(wait) = Wait::of(&imported.lifecycle) else { return };
+    let today = paris_date(context.stamp.at);
+    let Some(FollowUp::Abandon { on }) = context.settings.follow_up(wait, today, false) else { return };
+    report.sweep_abandon_count += 1;
+    if report.sweep_abandons.len() < ERRORS_KEPT {
+        let reference = match imported.key() {
+            Some(ImportKey::Own(reference)) => reference.to_string(),
+            Some(ImportKey::Foreign(text)) => text,
+            None => "sans référence".to_string(),
+        };
+        report.sweep_abandons.push(SweepLine { line, reference, due_on: french(wait.due_on), abandon_on: french(on) });
+    }
 }
 
 /// Classifies (and in the write pass, writes) a batch of valid lines.
@@ -193,14 +291,15 @@ fn apply(
     pass: Pass,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
-    let references: Vec<String> = batch.iter().filter_map(|(_, s)| s.reference.map(|r| r.to_string())).collect();
-    let existing = store::existing(conn, &references)?;
+    let keys: Vec<ImportKey> = batch.iter().filter_map(|(_, s)| s.key()).collect();
+    let existing = store::existing(conn, &keys)?;
     let file_name = &context.options.file_name;
     let mut new = Vec::new();
-    for (_, imported) in batch.drain(..) {
-        match imported.reference.and_then(|r| existing.get(&r.to_string())) {
+    for (line, imported) in batch.drain(..) {
+        match imported.key().and_then(|key| existing.get(&key)) {
             None => {
                 report.created += 1;
+                note_sweep(report, line, &imported, context);
                 new.push(imported);
             }
             Some(current) => {
@@ -210,6 +309,7 @@ fn apply(
                     report.unchanged += 1;
                 } else {
                     report.updated += 1;
+                    note_sweep(report, line, &imported, context);
                     if pass == Pass::Write {
                         store::update(conn, current, &imported, changes, file_name, &context.stamp)?;
                     }

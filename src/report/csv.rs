@@ -1,58 +1,77 @@
-//! Saisines as CSV, in the interchange format of `shared/domain.md`: the columns the import
+//! Saisines as CSV, in the interchange format (README, « Import de tableurs ») : the columns the import
 //! reads, codes rather than labels, `YYYY-MM-DD` dates, motifs separated by `|`. UTF-8 with a
 //! byte order mark and `;` between fields, as French spreadsheets expect; CRLF line ends.
 
 use chrono::NaiveDate;
 
 use crate::domain::contact::{mask_email, mask_phone};
+use crate::domain::deadlines::Wait;
+use crate::domain::interchange::{MASKED_NO, MASKED_YES};
 use crate::domain::Saisine;
 
 /// The columns, in the order they are written: the interchange format's.
 pub use crate::domain::interchange::COLUMNS;
 
-const SEPARATOR: char = ';';
-const BOM: char = '\u{FEFF}';
+const SEPARATOR: u8 = b';';
+const BOM: &str = "\u{FEFF}";
 
 /// Whether personal data is written whole (administrators, audited) or masked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Privacy {
     /// Name, NIR, e-mail and phone masked; the free-text summary, which may hold anything,
-    /// left out.
+    /// left out. Every line says so in the `masque` column, and the import refuses the file.
     Masked,
     Whole,
 }
 
-/// The first line: the byte order mark and the column names.
-pub fn header() -> String {
-    format!("{BOM}{}\r\n", COLUMNS.join(&SEPARATOR.to_string()))
+/// Writes an export: the byte order mark and the header first, then one line per saisine.
+pub struct Writer {
+    inner: csv::Writer<Vec<u8>>,
+    privacy: Privacy,
 }
 
-/// One saisine's line, CRLF included.
-pub fn line(saisine: &Saisine, privacy: Privacy) -> String {
-    let fields = fields(saisine, privacy);
-    let mut line = fields.iter().map(|f| quoted(f)).collect::<Vec<_>>().join(&SEPARATOR.to_string());
-    line.push_str("\r\n");
-    line
+impl Writer {
+    pub fn new(privacy: Privacy) -> Result<Writer, csv::Error> {
+        let mut inner = csv::WriterBuilder::new()
+            .delimiter(SEPARATOR)
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(BOM.as_bytes().to_vec());
+        inner.write_record(COLUMNS)?;
+        Ok(Writer { inner, privacy })
+    }
+
+    /// One saisine's line.
+    pub fn write(&mut self, saisine: &Saisine) -> Result<(), csv::Error> {
+        let fields = fields(saisine, self.privacy);
+        self.inner.write_record(fields.iter().map(|f| neutralised(f).into_owned()))
+    }
+
+    /// The whole file, as bytes (UTF-8).
+    pub fn finish(self) -> Result<Vec<u8>, csv::Error> {
+        self.inner.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
 }
 
 /// The whole file for these saisines.
-pub fn document(saisines: &[Saisine], privacy: Privacy) -> String {
-    let mut out = header();
+pub fn document(saisines: &[Saisine], privacy: Privacy) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = Writer::new(privacy)?;
     for saisine in saisines {
-        out.push_str(&line(saisine, privacy));
+        writer.write(saisine)?;
     }
-    out
+    writer.finish()
 }
 
 fn date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-fn fields(saisine: &Saisine, privacy: Privacy) -> [String; 16] {
+fn fields(saisine: &Saisine, privacy: Privacy) -> [String; COLUMNS.len()] {
     let facts = &saisine.facts;
     let lifecycle = &saisine.lifecycle;
     let requester = &facts.requester;
     let whole = privacy == Privacy::Whole;
+    let wait = Wait::of(lifecycle);
     let name = requester.name.as_deref().map(|n| if whole { n.to_string() } else { mask_name(n) });
     [
         saisine.reference.to_string(),
@@ -79,6 +98,10 @@ fn fields(saisine: &Saisine, privacy: Privacy) -> [String; 16] {
             .map(|p| if whole { p.to_string() } else { mask_phone(p.as_str()) })
             .unwrap_or_default(),
         if whole { facts.summary.clone().unwrap_or_default() } else { String::new() },
+        saisine.external_reference.clone().unwrap_or_default(),
+        date(wait.map(|w| w.since)),
+        date(wait.map(|w| w.due_on)),
+        if whole { MASKED_NO } else { MASKED_YES }.to_string(),
     ]
 }
 
@@ -90,7 +113,6 @@ pub fn mask_name(name: &str) -> String {
         .join(" ")
 }
 
-/// Quoted when it holds a separator (either kind), a quote, a line break or edge spaces.
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is written with a
 /// leading apostrophe, which the import removes again (OWASP's advice on CSV injection).
 fn neutralised(field: &str) -> std::borrow::Cow<'_, str> {
@@ -101,27 +123,23 @@ fn neutralised(field: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn quoted(field: &str) -> String {
-    let field = &*neutralised(field);
-    let needs_quotes = field.contains([SEPARATOR, ',', '"', '\n', '\r']) || field.trim() != field;
-    if needs_quotes {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// One line of a file with these cells, through the writer.
+    fn written(cells: &[&str]) -> String {
+        let mut inner =
+            csv::WriterBuilder::new().delimiter(SEPARATOR).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        inner.write_record(cells.iter().map(|c| neutralised(c).into_owned())).unwrap();
+        String::from_utf8(inner.into_inner().unwrap()).unwrap()
+    }
+
     #[test]
-    fn fields_are_quoted_only_when_needed() {
-        assert_eq!(quoted("simple"), "simple");
-        assert_eq!(quoted("a;b"), "\"a;b\"");
-        assert_eq!(quoted("dit \"non\""), "\"dit \"\"non\"\"\"");
-        assert_eq!(quoted("deux\nlignes"), "\"deux\nlignes\"");
-        assert_eq!(quoted(" espace"), "\" espace\"");
+    fn fields_are_quoted_only_when_needed_and_formulas_are_neutralised() {
+        assert_eq!(written(&["simple", "a;b"]), "simple;\"a;b\"\r\n");
+        assert_eq!(written(&["dit \"non\"", "deux\nlignes"]), "\"dit \"\"non\"\"\";\"deux\nlignes\"\r\n");
+        assert_eq!(written(&["=1+1", "-x", "@a", "+3", "a=b"]), "'=1+1;'-x;'@a;'+3;a=b\r\n");
     }
 
     #[test]
@@ -132,6 +150,7 @@ mod tests {
 
     #[test]
     fn the_header_names_every_column_of_the_interchange_format() {
-        assert_eq!(header(), "\u{FEFF}reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary\r\n");
+        let empty = String::from_utf8(document(&[], Privacy::Whole).unwrap()).unwrap();
+        assert_eq!(empty, "\u{FEFF}reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary;external_reference;documents_requested_on;documents_due_on;masque\r\n");
     }
 }

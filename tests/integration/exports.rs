@@ -7,7 +7,7 @@ use rocket::http::Status;
 use crate::report_data::fixed_dataset;
 use crate::support::{nir_with_key, Browser, SaisineBuilder, TestApp};
 
-const HEADER: &str = "reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary";
+const HEADER: &str = "reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary;external_reference;documents_requested_on;documents_due_on;masque";
 
 fn csv(browser: &Browser, uri: &str) -> (String, Vec<String>) {
     let response = browser.get(uri);
@@ -35,7 +35,7 @@ fn a_reader_exports_a_year_masked_in_the_interchange_format() {
         lines[1],
         format!(
             "2025-0002;2025-01-15;compte_ameli;assure;;revenus_remplacement;delai_traitement|paiement_non_recu;\
-             cloturee;2025-01-27;explications;2025-02-24;J••• M•••;{masked_nir};j•••@exemple.fr;•• •• •• •• 78;"
+             cloturee;2025-01-27;explications;2025-02-24;J••• M•••;{masked_nir};j•••@exemple.fr;•• •• •• •• 78;;;;;oui"
         )
     );
     assert!(lines[3].starts_with("2025-0004;2025-03-10;boite_generique;assure;defenseur_des_droits;css;information;cloturee;;orientation;2025-03-12;"));
@@ -84,7 +84,7 @@ fn only_an_administrator_exports_personal_data_and_it_is_audited() {
         whole,
         format!(
             "{reference};2026-02-03;courriel;assure;;revenus_remplacement;paiement_non_recu;recue;;;;Zoé L'Hôte;\
-             {formatted};jeanne.martin@exemple.fr;06 12 34 56 78;\"Ligne 1; \"\"citée\"\"\nLigne 2\""
+             {formatted};jeanne.martin@exemple.fr;06 12 34 56 78;\"Ligne 1; \"\"citée\"\"\nLigne 2\";;;;non"
         )
     );
     let audited: Vec<_> =

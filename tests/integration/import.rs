@@ -53,13 +53,12 @@ fn every_error_is_reported_with_its_line_and_column_and_nothing_is_written() {
         "ligne 4, colonne motifs : motif inconnu : « motif_inconnu »",
         "ligne 4, colonne outcome : une saisine clôturée a une suite",
         "ligne 4, colonne closed_on : une saisine clôturée a une date de clôture",
-        "ligne 5, colonne closed_on : la clôture ne peut pas précéder la réception",
+        "ligne 5, colonne closed_on : clôture : la date ne peut pas précéder le 06/01/2026",
         "ligne 6, colonne outcome : une saisine non clôturée n'a pas de suite",
         "ligne 6, colonne nir : la clé du NIR",
         "ligne 6, colonne email",
         "ligne 6, colonne phone",
         "ligne 7, colonne reference : référence en double",
-        "ligne 8, colonne reference",
         "ligne 8, colonne taken_on : une saisine reçue (non prise en charge)",
     ] {
         assert!(errors.contains(expected), "« {expected} » absent de :\n{errors}");

@@ -15,6 +15,7 @@ mod embedded;
 mod exports;
 mod html_pages;
 mod import;
+mod import_rules;
 mod list;
 mod parsers_property;
 mod partner;

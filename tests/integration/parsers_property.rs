@@ -132,6 +132,7 @@ proptest! {
     #[test]
     fn interchange_lines(cells in prop::collection::vec(text(), COLUMNS.len())) {
         let line: HashMap<&str, &str> = COLUMNS.iter().copied().zip(cells.iter().map(String::as_str)).collect();
-        let _ = read_line(&Line::new(line), &ImportVocabulary::default(), today());
+        let settings = mediation::domain::deadlines::DeadlineSettings::default();
+        let _ = read_line(&Line::new(line), &ImportVocabulary::default(), &settings, today());
     }
 }

@@ -80,6 +80,8 @@ pub struct SaisineFull {
     pub waiting_since: Option<chrono::NaiveDate>,
     pub documents_due_on: Option<chrono::NaiveDate>,
     pub days_waiting: i32,
+    /// The reference another system gave it, kept at import.
+    pub external_reference: Option<String>,
     pub assigned_to: Option<i32>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -113,6 +115,7 @@ impl SaisineFull {
             waiting_since,
             documents_due_on,
             days_waiting: s.lifecycle.days_waiting,
+            external_reference: s.external_reference.clone(),
             assigned_to: s.assigned_to.map(|u| u.0),
             created_at: s.created_at,
             updated_at: s.updated_at,

@@ -47,9 +47,8 @@ async fn run_on(
             move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(content.to_vec()))) };
         import::run(conn, &open, &options, &actor, at, &mut |_| {}).map_err(|e| match e {
             import::ImportError::Db(e) => e,
-            other => {
-                crate::db::DbError::Domain(crate::domain::DomainError::invalid("file", "unreadable", other.to_string()))
-            }
+            // Refused, not invalid: the page shows the message itself.
+            other => crate::db::DbError::Domain(crate::domain::DomainError::refused("unreadable", other.to_string())),
         })
     })
     .await

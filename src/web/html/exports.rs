@@ -8,7 +8,7 @@ use super::reports::Download;
 use crate::auth::audit::AuditAction;
 use crate::db::audit::{self, Actor};
 use crate::db::list::{self, Cursor, ListFilter, SortOrder};
-use crate::db::{DbConn, DbResult};
+use crate::db::{DbConn, DbError, DbResult};
 use crate::report::csv::{self, Privacy};
 use crate::web::auth::{Admin, CurrentUser, Reader};
 use crate::web::context::Now;
@@ -19,20 +19,21 @@ use crate::web::state::Db;
 /// Saisines read per query while the file is written.
 const BATCH: i64 = 1_000;
 
-/// Every saisine of the filter, oldest first, as CSV lines; and how many.
-fn write_all(conn: &mut DbConn, filter: &ListFilter, privacy: Privacy) -> DbResult<(String, usize)> {
-    let mut out = csv::header();
+/// Every saisine of the filter, oldest first, as a CSV file; and how many.
+fn write_all(conn: &mut DbConn, filter: &ListFilter, privacy: Privacy) -> DbResult<(Vec<u8>, usize)> {
+    let failed = |e: ::csv::Error| DbError::Config(format!("écriture du CSV : {e}"));
+    let mut out = csv::Writer::new(privacy).map_err(failed)?;
     let mut after: Option<Cursor> = None;
     let mut lines = 0;
     loop {
         let page = list::page(conn, filter, SortOrder::OldestFirst, after, BATCH)?;
         lines += page.saisines.len();
         for saisine in &page.saisines {
-            out.push_str(&csv::line(saisine, privacy));
+            out.write(saisine).map_err(failed)?;
         }
         match page.next {
             Some(next) => after = Some(next),
-            None => return Ok((out, lines)),
+            None => return Ok((out.finish().map_err(failed)?, lines)),
         }
     }
 }
@@ -47,9 +48,9 @@ fn file_name(query: &ListQuery, today: chrono::NaiveDate, whole: bool) -> String
     format!("saisines-{scope}{}.csv", if whole { "-complet" } else { "" })
 }
 
-fn csv_download(text: String, name: &str) -> Download {
+fn csv_download(bytes: Vec<u8>, name: &str) -> Download {
     let csv = ContentType::new("text", "csv").with_params(("charset", "utf-8"));
-    Download::new(text.into_bytes(), csv, "attachment", name)
+    Download::new(bytes, csv, "attachment", name)
 }
 
 #[get("/saisines/export.csv?<query..>")]

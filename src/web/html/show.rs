@@ -85,7 +85,7 @@ async fn render(
     Ok(Template::render(
         "saisines/show.html",
         context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable, deadlines,
-        files, duplicates, referral,
+        files, duplicates, referral, external_reference: &saisine.external_reference,
         no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
     ))
 }

@@ -1,0 +1,2 @@
+DROP TABLE imported_files;
+DROP TABLE external_references;
