@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod interchange;
 pub mod lifecycle;
 pub mod nir;
+pub mod paris;
 pub mod queue;
 pub mod reference;
 pub mod referral;

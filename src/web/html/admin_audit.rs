@@ -1,6 +1,5 @@
 //! Administrators browse the audit log, filtered, newest first.
 
-use chrono::NaiveDate;
 use rocket::{get, routes, FromForm, Route};
 use rocket_dyn_templates::{context, Template};
 
@@ -8,6 +7,7 @@ use crate::auth::audit::AuditAction;
 use crate::db::audit::{self, AuditFilter};
 use crate::db::users;
 use crate::domain::dates::parse_date;
+use crate::domain::paris::{paris_datetime_seconds, paris_days};
 use crate::web::auth::Admin;
 use crate::web::context::Layout;
 use crate::web::error::PageError;
@@ -28,13 +28,9 @@ struct AuditQuery {
 fn filter_of(query: &AuditQuery) -> AuditFilter {
     let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let day = |v: &Option<String>| text(v).as_deref().and_then(parse_date);
-    AuditFilter {
-        action: text(&query.action),
-        actor_id: query.actor,
-        target: text(&query.target),
-        from: day(&query.from).and_then(|d| d.and_hms_opt(0, 0, 0)),
-        to: day(&query.to).and_then(|d: NaiveDate| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
-    }
+    // Days typed in France: from midnight in Paris to the midnight after the last day.
+    let (from, to) = paris_days(day(&query.from), day(&query.to));
+    AuditFilter { action: text(&query.action), actor_id: query.actor, target: text(&query.target), from, to }
 }
 
 #[get("/admin/journal?<query..>")]
@@ -47,7 +43,7 @@ async fn journal(_admin: Admin, query: AuditQuery, db: Db, layout: Layout) -> Re
         .iter()
         .map(|e| {
             let label = AuditAction::from_code(&e.action).map(|a| a.label()).unwrap_or(e.action.as_str());
-            context! { at: e.at.format("%d/%m/%Y %H:%M:%S").to_string(), actor: &e.actor, action: label, target: &e.target, ip: &e.ip, details: &e.details }
+            context! { at: paris_datetime_seconds(e.at), actor: &e.actor, action: label, target: &e.target, ip: &e.ip, details: &e.details }
         })
         .collect();
     let next_before = (entries.len() as i64 == PAGE).then(|| entries.last().map(|e| e.id)).flatten();

@@ -186,15 +186,13 @@ fn acknowledgement(
     state: &AppState,
     now: &Now,
 ) -> Acknowledgement {
-    use chrono_tz::Europe::Paris;
     let facts = &saisine.facts;
-    let received = saisine.created_at.and_utc().with_timezone(&Paris);
     let referral = saisine.referral.as_ref();
     let partner_label = facts.partner.as_ref().map(|p| lists.partner_label(&p.0)).unwrap_or_default();
     let mediation = &state.config.mediation;
     Acknowledgement {
         reference: saisine.reference.to_string(),
-        received_at: received.format("%d/%m/%Y à %H:%M").to_string(),
+        received_at: crate::domain::paris::paris_datetime(saisine.created_at),
         partner: referral.map(|r| format!("{partner_label} — {}", r.organisation)).unwrap_or(partner_label),
         contact: referral.map(|r| format!("{}, {}", r.contact_name, r.contact_email)).unwrap_or_default(),
         person: facts.requester.name.clone().unwrap_or_default(),
@@ -206,7 +204,7 @@ fn acknowledgement(
             .filter(|line| !line.trim().is_empty())
             .cloned()
             .collect(),
-        issued_on: now.today.format("%d/%m/%Y").to_string(),
+        issued_on: crate::domain::dates::french(now.today),
     }
 }
 
