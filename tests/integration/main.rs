@@ -13,6 +13,7 @@ mod exports;
 mod html_pages;
 mod import;
 mod list;
+mod paris_time;
 mod partner;
 mod platform;
 mod report_data;

@@ -165,6 +165,7 @@ async fn confirmation(
     reference: Reference,
     expire: i64,
     signature: &str,
+    db: Db,
     state: &State<AppState>,
     layout: Layout,
     now: Now,
@@ -172,10 +173,12 @@ async fn confirmation(
     if !link_valid(state, reference, expire, signature, &now) {
         return Err(PageError::NotFound);
     }
+    let created_at = db.run(move |conn| Ok(crate::db::saisines::find(conn, reference)?.created_at)).await?;
+    let received_at = crate::domain::paris::paris_datetime(created_at);
     let link = format!("/partenaires/accuse/{reference}?expire={expire}&signature={signature}");
     Ok(Template::render(
         "partner/confirmation.html",
-        context! { layout, reference: reference.to_string(), link, mediation: &state.config.mediation, days: LINK_DAYS },
+        context! { layout, reference: reference.to_string(), received_at, link, mediation: &state.config.mediation, days: LINK_DAYS },
     ))
 }
 
