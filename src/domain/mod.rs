@@ -9,6 +9,7 @@ pub mod dates;
 pub mod deadlines;
 pub mod error;
 pub mod event;
+pub mod figures;
 pub mod holidays;
 pub mod indicators;
 pub mod interchange;

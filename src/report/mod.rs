@@ -23,5 +23,5 @@ pub fn build_view(
     mediation: &str,
     generated_on: chrono::NaiveDate,
 ) -> ReportView {
-    ReportView::new(&Figures::compute(period, aggregates, labels), mediation, generated_on)
+    ReportView::new(&Figures::compute(period, aggregates, labels, generated_on), mediation, generated_on)
 }

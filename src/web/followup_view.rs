@@ -99,10 +99,10 @@ impl DeadlinesView {
 
 #[derive(Debug, Serialize)]
 pub struct ShareView {
-    pub count: u32,
-    pub base: u32,
+    pub count: i64,
+    pub base: i64,
     /// Rounded percent, or `None` when nothing can be measured yet.
-    pub percent: Option<u32>,
+    pub percent: Option<i64>,
 }
 
 impl From<Share> for ShareView {
@@ -111,10 +111,11 @@ impl From<Share> for ShareView {
     }
 }
 
-/// One share of the indicators block, with its label.
+/// One share of the indicators block, with its label and what it measures.
 #[derive(Debug, Serialize)]
 pub struct ShareRow {
     pub label: String,
+    pub explanation: String,
     #[serde(flatten)]
     pub share: ShareView,
 }
@@ -123,22 +124,61 @@ pub struct ShareRow {
 #[derive(Debug, Serialize)]
 pub struct IndicatorsView {
     pub year: i32,
-    pub saisines: u32,
+    pub saisines: i64,
     pub shares: Vec<ShareRow>,
-    pub overdue_in_year: u32,
-    pub overdue_now: u32,
+    pub overdue_in_year: i64,
+    pub overdue_now: i64,
     pub take_up_days: u32,
     pub handling_days: u32,
     pub day_count: &'static str,
 }
 
 impl IndicatorsView {
-    pub fn new(year: i32, found: Indicators, overdue_now: u32, settings: &DeadlineSettings) -> Self {
-        let row = |label: String, share: Share| ShareRow { label, share: share.into() };
+    pub fn new(year: i32, found: Indicators, overdue_now: i64, settings: &DeadlineSettings) -> Self {
+        let row =
+            |label: String, explanation: String, share: Share| ShareRow { label, explanation, share: share.into() };
+        let delays = found.delays;
+        let count = settings.day_count.label();
         let shares = vec![
-            row(format!("Prises en charge sous {} jours", found.take_up_days), found.taken_up_in_time),
-            row("Prises en charge (accusé de réception) sous 48 heures".into(), found.acknowledged_in_48h),
-            row(format!("Clôturées sous {} jours (hors attente de pièces)", found.handling_days), found.closed_in_time),
+            row(
+                "Prises en charge sous 7 jours".into(),
+                "Indicateur national : au plus 7 jours calendaires après le jour de réception. Même chiffre que \
+                 dans le bilan annuel."
+                    .into(),
+                delays.taken_up_within_7_days,
+            ),
+            row(
+                "Prises en charge sous 48 heures".into(),
+                "Prise en charge, et donc accusé de réception, au plus 2 jours après le jour de réception (seules \
+                 les dates sont enregistrées : reçue un lundi, prise en charge au plus tard le mercredi)."
+                    .into(),
+                delays.taken_up_within_48_hours,
+            ),
+            row(
+                "Traitées en moins d'un mois".into(),
+                "Indicateur national : clôturées au plus 30 jours calendaires après le jour de réception, attente \
+                 de pièces comprise. Même chiffre que dans le bilan annuel."
+                    .into(),
+                delays.closed_within_a_month,
+            ),
+            row(
+                format!("Prises en charge dans le délai de la caisse ({} j)", found.take_up_days),
+                format!(
+                    "Délai de prise en charge réglé par la caisse : {} {count}, qui peut différer des 7 jours \
+                     de l'indicateur national.",
+                    found.take_up_days
+                ),
+                found.taken_up_in_time,
+            ),
+            row(
+                format!("Clôturées dans le délai de traitement de la caisse ({} j)", found.handling_days),
+                format!(
+                    "Délai de traitement réglé par la caisse : {} {count}, sans compter l'attente des pièces, \
+                     contrairement à « traitées en moins d'un mois ».",
+                    found.handling_days
+                ),
+                found.closed_in_time,
+            ),
         ];
         IndicatorsView {
             year,
