@@ -179,6 +179,9 @@ fn in_memory(saisines: &[(SaisineFacts, Lifecycle)], period: Period) -> Aggregat
     a
 }
 
+/// The date a delay figure looks at: the prise en charge, or the closing.
+type Answer = fn(&Lifecycle) -> Option<NaiveDate>;
+
 /// A delay share worked out plainly: answered within `limit` days, over the saisines whose
 /// answer is known (given, or closed without it, or past the limit today).
 fn delay_percent(
@@ -235,8 +238,8 @@ fn check_figures(figures: &Figures, saisines: &[(SaisineFacts, Lifecycle)], peri
     );
     assert_eq!(figures.abandoned.percent, rounded_percent(abandoned, total));
     let delays = figures.delays;
-    let (taken, closed_on): (fn(&Lifecycle) -> Option<NaiveDate>, fn(&Lifecycle) -> Option<NaiveDate>) =
-        (|l| l.taken_on, |l| l.closed_on());
+    let taken: Answer = |l| l.taken_on;
+    let closed_on: Answer = |l| l.closed_on();
     assert_eq!(delays.taken_up_within_7_days.percent(), delay_percent(&ours, taken, 7, today));
     assert_eq!(delays.taken_up_within_48_hours.percent(), delay_percent(&ours, taken, 2, today));
     assert_eq!(delays.closed_within_a_month.percent(), delay_percent(&ours, closed_on, 30, today));
