@@ -10,6 +10,7 @@ mod backends;
 mod concurrency;
 mod deadlines;
 mod exports;
+mod figures_agree;
 mod html_pages;
 mod import;
 mod list;
