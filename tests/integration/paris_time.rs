@@ -96,6 +96,9 @@ fn half_past_eleven_utc_is_already_tomorrow_in_paris() {
     assert!(log.contains("<td>15/06/2026 à 01:30:00</td>"), "{log}");
     let yesterday = journal(&admin, &reference, "2026-06-14", "2026-06-14");
     assert!(!yesterday.contains("à 01:30:00"), "23:30 UTC on the 14th belongs to the 15th in Paris");
+    let unreadable = read(&admin, "/admin/journal?from=31/02/2026");
+    assert!(unreadable.contains("date « du » illisible"), "{unreadable}");
+    assert!(unreadable.contains(r#"value="31/02/2026""#), "what was typed stays");
 }
 
 #[test]
