@@ -111,11 +111,12 @@ impl From<Share> for ShareView {
     }
 }
 
-/// One share of the indicators block, with its label and what it measures.
+/// One share of the indicators block: a code (the template writes its explanation beside it),
+/// its label, and the share.
 #[derive(Debug, Serialize)]
 pub struct ShareRow {
+    pub code: &'static str,
     pub label: String,
-    pub explanation: String,
     #[serde(flatten)]
     pub share: ShareView,
 }
@@ -135,48 +136,20 @@ pub struct IndicatorsView {
 
 impl IndicatorsView {
     pub fn new(year: i32, found: Indicators, overdue_now: i64, settings: &DeadlineSettings) -> Self {
-        let row =
-            |label: String, explanation: String, share: Share| ShareRow { label, explanation, share: share.into() };
+        let row = |code, label: String, share: Share| ShareRow { code, label, share: share.into() };
         let delays = found.delays;
-        let count = settings.day_count.label();
         let shares = vec![
+            row("sept_jours", "Prises en charge sous 7 jours".into(), delays.taken_up_within_7_days),
+            row("48_heures", "Prises en charge sous 48 heures".into(), delays.taken_up_within_48_hours),
+            row("un_mois", "Traitées en moins d'un mois".into(), delays.closed_within_a_month),
             row(
-                "Prises en charge sous 7 jours".into(),
-                "Indicateur national : au plus 7 jours calendaires après le jour de réception. Même chiffre que \
-                 dans le bilan annuel."
-                    .into(),
-                delays.taken_up_within_7_days,
-            ),
-            row(
-                "Prises en charge sous 48 heures".into(),
-                "Prise en charge, et donc accusé de réception, au plus 2 jours après le jour de réception (seules \
-                 les dates sont enregistrées : reçue un lundi, prise en charge au plus tard le mercredi)."
-                    .into(),
-                delays.taken_up_within_48_hours,
-            ),
-            row(
-                "Traitées en moins d'un mois".into(),
-                "Indicateur national : clôturées au plus 30 jours calendaires après le jour de réception, attente \
-                 de pièces comprise. Même chiffre que dans le bilan annuel."
-                    .into(),
-                delays.closed_within_a_month,
-            ),
-            row(
+                "delai_caisse_prise_en_charge",
                 format!("Prises en charge dans le délai de la caisse ({} j)", found.take_up_days),
-                format!(
-                    "Délai de prise en charge réglé par la caisse : {} {count}, qui peut différer des 7 jours \
-                     de l'indicateur national.",
-                    found.take_up_days
-                ),
                 found.taken_up_in_time,
             ),
             row(
+                "delai_caisse_traitement",
                 format!("Clôturées dans le délai de traitement de la caisse ({} j)", found.handling_days),
-                format!(
-                    "Délai de traitement réglé par la caisse : {} {count}, sans compter l'attente des pièces, \
-                     contrairement à « traitées en moins d'un mois ».",
-                    found.handling_days
-                ),
                 found.closed_in_time,
             ),
         ];

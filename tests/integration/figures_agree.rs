@@ -114,6 +114,15 @@ fn every_page_gives_the_same_number_for_each_figure() {
     let caisse_take_up = indicator_line("Prises en charge dans le délai de la caisse (7 j)", 6, 10, 60);
     assert!(indicators.contains(&caisse_take_up), "by default the caisse's delay is the national one");
     assert!(indicators.contains(&format!("<dt>Saisines reçues en 2026</dt><dd>{RECEIVED}</dd>")));
+    // Beside each figure, what it counts: national or the caisse's, waits included or not.
+    for explanation in [
+        "Indicateur national : prise en charge au plus 7 jours calendaires après le jour de réception.",
+        "reçue un lundi, prise en charge au plus tard le mercredi",
+        "attente de pièces comprise. Même chiffre que dans le bilan annuel.",
+        "Délai de traitement réglé par la caisse : 30 jours calendaires, sans compter l'attente des pièces",
+    ] {
+        assert!(indicators.contains(explanation), "{explanation}");
+    }
 
     // "En retard": the team's count on /indicateurs is the team queue's; mine is the navigation's.
     let late_line = format!(
