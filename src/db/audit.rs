@@ -93,6 +93,7 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub actor_id: Option<i32>,
     pub target: Option<String>,
+    /// UTC instants, `[from, to)`: the caller turns the days a person typed into these.
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
 }

@@ -1,16 +1,16 @@
-//! The indicators' queries: which saisines to measure. The arithmetic is the domain's.
-//!
-//! The annual report calls `for_year(conn, year, today)`; the dashboard adds `overdue_now`
-//! over every open saisine, whatever its year.
+//! The indicators' queries: which saisines to measure. The arithmetic is the domain's
+//! (`domain::figures` for the national figures and "en retard", `domain::indicators` for the
+//! caisse's own delays).
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::deadline_settings;
 use super::models::ClockRow;
 use super::schema::saisines;
+use super::{deadline_settings, figures};
 use super::{DbConn, DbResult};
-use crate::domain::indicators::{self, is_overdue, Indicators};
+use crate::domain::figures::{is_overdue, DelayFigures};
+use crate::domain::indicators::{self, Indicators};
 use crate::domain::{Lifecycle, Status};
 
 fn lifecycles(rows: Vec<ClockRow>) -> DbResult<Vec<Lifecycle>> {
@@ -22,7 +22,8 @@ pub fn for_period(conn: &mut DbConn, from: NaiveDate, to: NaiveDate, today: Naiv
     let settings = deadline_settings::load(conn)?;
     let rows =
         saisines::table.filter(saisines::received_on.between(from, to)).select(ClockRow::as_select()).load(conn)?;
-    Ok(indicators::compute(&settings, &lifecycles(rows)?, today))
+    let delays = DelayFigures::compute(&figures::delays(conn, from, to)?, today);
+    Ok(indicators::compute(&settings, &lifecycles(rows)?, delays, today))
 }
 
 /// The indicators over the saisines received in `year`, as of `today`.
@@ -33,13 +34,13 @@ pub fn for_year(conn: &mut DbConn, year: i32, today: NaiveDate) -> DbResult<Indi
     for_period(conn, from, to, today)
 }
 
-/// Open saisines, of any year, past their take-up or handling deadline today.
-pub fn overdue_now(conn: &mut DbConn, today: NaiveDate) -> DbResult<u32> {
+/// Open saisines, of any year and any mediator, past their take-up or handling deadline today.
+pub fn overdue_now(conn: &mut DbConn, today: NaiveDate) -> DbResult<i64> {
     let settings = deadline_settings::load(conn)?;
     let rows = saisines::table
         .filter(saisines::status.ne(Status::Cloturee.code()))
         .select(ClockRow::as_select())
         .load(conn)?;
     let overdue = lifecycles(rows)?.iter().filter(|l| is_overdue(&settings, l, today)).count();
-    Ok(u32::try_from(overdue).unwrap_or(u32::MAX))
+    Ok(i64::try_from(overdue).unwrap_or(i64::MAX))
 }

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod copy;
 pub mod deadline_settings;
 pub mod events;
+pub mod figures;
 pub mod followups;
 pub mod import;
 pub mod indicators;

@@ -14,6 +14,7 @@ use super::schema::saisines;
 use super::{DbConn, DbError, DbResult};
 use crate::auth::UserId;
 use crate::domain::deadlines::DeadlineSettings;
+use crate::domain::figures::is_overdue;
 use crate::domain::queue::{self, duplicate_windows, is_possible_duplicate, Attention, Identity, Signals};
 use crate::domain::{Lifecycle, Reference, Saisine, Stage, Status};
 
@@ -146,10 +147,11 @@ pub fn entries(conn: &mut DbConn, scope: Scope, today: NaiveDate) -> DbResult<(D
     Ok((settings, entries))
 }
 
-/// How many saisines are on the queue of `scope`, and how many of them are late.
+/// How many saisines are on the queue of `scope`, and how many of them are "en retard"
+/// (`figures::is_overdue`, the definition `/indicateurs` counts too).
 pub fn count(conn: &mut DbConn, scope: Scope, today: NaiveDate) -> DbResult<QueueCount> {
-    let (_, entries) = entries(conn, scope, today)?;
-    let late = entries.iter().filter(|e| e.attentions.iter().any(|a| a.late)).count();
+    let (settings, entries) = entries(conn, scope, today)?;
+    let late = entries.iter().filter(|e| is_overdue(&settings, &e.lifecycle, today)).count();
     Ok(QueueCount { total: entries.len(), late })
 }
 

@@ -43,6 +43,7 @@ pub fn aggregates(conn: &mut DbConn, period: Period) -> DbResult<Aggregates> {
             take_up_days: histogram(count_by!(conn, period, saisines::take_up_days)?),
             processing_days: histogram(count_by!(conn, period, saisines::processing_days)?),
             net_processing_days: histogram(count_by!(conn, period, saisines::net_processing_days)?),
+            delays: super::figures::delays(conn, period.first, period.last)?,
         })
     })
 }

@@ -1,20 +1,16 @@
 //! The time the rules see: the real clock in production, a fixed one in tests.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Paris;
+
+pub use super::paris::paris_date;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 
     /// Today's date in France, where the mediation works.
     fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&Paris).date_naive()
+        paris_date(self.now().naive_utc())
     }
-}
-
-/// The date in France of a UTC instant.
-pub fn paris_date(at: chrono::NaiveDateTime) -> NaiveDate {
-    at.and_utc().with_timezone(&Paris).date_naive()
 }
 
 pub struct SystemClock;

@@ -1,62 +1,31 @@
-//! Service-quality indicators: prise en charge within the deadline (7 days by default, the
-//! national indicator), acknowledgement within 48 hours, closing within the handling deadline
-//! (net of the waits for documents), saisines overdue now. Pure: the caller picks the saisines.
+//! The caisse's own service-quality indicators, beside the national ones (`figures`): prise
+//! en charge within the take-up delay the caisse sets (7 calendar days by default, maybe
+//! working days), closing within its handling delay net of the waits for documents, and the
+//! saisines late today. Pure: the caller picks the saisines.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::deadlines::{waited_days, DeadlineSettings};
-use super::lifecycle::{Lifecycle, Stage};
+use super::figures::{by_deadline, is_overdue, DelayFigures};
+use super::lifecycle::Lifecycle;
 
-/// The acknowledgement indicator counts 48 hours as two calendar days, whatever the settings.
-pub const ACKNOWLEDGEMENT_DAYS: i64 = 2;
-
-/// `count` of `base` saisines. The base leaves out the saisines whose answer is not known yet
-/// (still within their deadline): a saisine received yesterday is neither on time nor late.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Share {
-    pub count: u32,
-    pub base: u32,
-}
-
-impl Share {
-    /// Rounded to the nearest whole percent; `None` when there is nothing to measure.
-    pub fn percent(&self) -> Option<u32> {
-        (self.base > 0).then(|| (self.count * 100 + self.base / 2) / self.base)
-    }
-
-    fn add(&mut self, on_time: Option<bool>) {
-        if let Some(on_time) = on_time {
-            self.base += 1;
-            self.count += u32::from(on_time);
-        }
-    }
-}
+pub use super::figures::Share;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Indicators {
     /// The saisines measured.
-    pub saisines: u32,
-    /// Taken up within `take_up_days` of reception.
+    pub saisines: i64,
+    /// The national figures and the 48 hours, defined once in `figures`.
+    pub delays: DelayFigures,
+    /// Taken up within the caisse's `take_up_days` of reception.
     pub taken_up_in_time: Share,
-    /// Taken up (and so acknowledged) within 48 hours.
-    pub acknowledged_in_48h: Share,
-    /// Closed within `handling_days`, net of the waits for documents.
+    /// Closed within the caisse's `handling_days`, net of the waits for documents.
     pub closed_in_time: Share,
-    /// Open and past their take-up or handling deadline today.
-    pub overdue_now: u32,
+    /// Open and past their take-up or handling deadline today (`figures::is_overdue`).
+    pub overdue_now: i64,
     pub take_up_days: u32,
     pub handling_days: u32,
-}
-
-/// On time (`Some(true)`), late (`Some(false)`) or not known yet (`None`) for a deadline on
-/// an answer given on `answered` (or never, if the saisine was closed without it).
-fn by_deadline(answered: Option<NaiveDate>, closed: bool, deadline: NaiveDate, today: NaiveDate) -> Option<bool> {
-    match answered {
-        Some(on) => Some(on <= deadline),
-        None if closed || today > deadline => Some(false),
-        None => None,
-    }
 }
 
 fn closed_in_time(settings: &DeadlineSettings, lifecycle: &Lifecycle, today: NaiveDate) -> Option<bool> {
@@ -64,24 +33,18 @@ fn closed_in_time(settings: &DeadlineSettings, lifecycle: &Lifecycle, today: Nai
     by_deadline(lifecycle.closed_on(), false, deadline, today)
 }
 
-/// Open, and past the take-up deadline or the handling deadline; a wait for documents stops
-/// the handling clock, so a saisine waiting for documents is never overdue here.
-pub fn is_overdue(settings: &DeadlineSettings, lifecycle: &Lifecycle, today: NaiveDate) -> bool {
-    match lifecycle.stage {
-        Stage::Closed { .. } | Stage::AwaitingDocuments { .. } => false,
-        Stage::Received | Stage::InProgress => {
-            let take_up_late = lifecycle.taken_on.is_none() && today > settings.take_up_due(lifecycle.received_on);
-            take_up_late || today > settings.handling_due_today(lifecycle, today)
-        }
-    }
-}
-
-/// The indicators over the given saisines, as of `today`.
-pub fn compute(settings: &DeadlineSettings, saisines: &[Lifecycle], today: NaiveDate) -> Indicators {
+/// The indicators over the given saisines, as of `today`; `delays` are the same saisines'
+/// national figures (counted by the database, see `db::figures`).
+pub fn compute(
+    settings: &DeadlineSettings,
+    saisines: &[Lifecycle],
+    delays: DelayFigures,
+    today: NaiveDate,
+) -> Indicators {
     let mut indicators = Indicators {
         saisines: 0,
+        delays,
         taken_up_in_time: Share::default(),
-        acknowledged_in_48h: Share::default(),
         closed_in_time: Share::default(),
         overdue_now: 0,
         take_up_days: settings.take_up_days,
@@ -89,13 +52,11 @@ pub fn compute(settings: &DeadlineSettings, saisines: &[Lifecycle], today: Naive
     };
     for lifecycle in saisines {
         let closed = lifecycle.closed_on().is_some();
-        let received = lifecycle.received_on;
         indicators.saisines += 1;
-        indicators.taken_up_in_time.add(by_deadline(lifecycle.taken_on, closed, settings.take_up_due(received), today));
-        let acknowledgement = received + Duration::days(ACKNOWLEDGEMENT_DAYS);
-        indicators.acknowledged_in_48h.add(by_deadline(lifecycle.taken_on, closed, acknowledgement, today));
-        indicators.closed_in_time.add(closed_in_time(settings, lifecycle, today));
-        indicators.overdue_now += u32::from(is_overdue(settings, lifecycle, today));
+        let take_up_due = settings.take_up_due(lifecycle.received_on);
+        indicators.taken_up_in_time.add(by_deadline(lifecycle.taken_on, closed, take_up_due, today), 1);
+        indicators.closed_in_time.add(closed_in_time(settings, lifecycle, today), 1);
+        indicators.overdue_now += i64::from(is_overdue(settings, lifecycle, today));
     }
     indicators
 }
@@ -125,13 +86,6 @@ mod tests {
     }
 
     #[test]
-    fn shares_round_to_the_nearest_percent() {
-        assert_eq!(Share { count: 2, base: 3 }.percent(), Some(67));
-        assert_eq!(Share { count: 1, base: 8 }.percent(), Some(13), "12.5 rounds up");
-        assert_eq!(Share { count: 0, base: 0 }.percent(), None);
-    }
-
-    #[test]
     fn each_indicator_counts_what_is_known() {
         let wait = Action::RequestDocuments { on: d("2026-06-07"), due_on: d("2026-07-07"), description: "RIB".into() };
         let received = Action::ReceiveDocuments { on: d("2026-06-27") };
@@ -150,10 +104,15 @@ mod tests {
             case("2026-08-01", &[take_up("2026-08-03")]),
         ];
         let s = DeadlineSettings::default();
-        let found = compute(&s, &cases, d(TODAY));
+        let delays = DelayFigures::compute(&crate::domain::figures::Delays::of(&cases), d(TODAY));
+        let found = compute(&s, &cases, delays, d(TODAY));
         assert_eq!(found.saisines, 6);
         assert_eq!(found.taken_up_in_time, Share { count: 3, base: 5 });
-        assert_eq!(found.acknowledged_in_48h, Share { count: 2, base: 6 });
+        assert_eq!(found.delays.taken_up_within_48_hours, Share { count: 2, base: 6 });
+        assert_eq!(
+            found.delays.taken_up_within_7_days, found.taken_up_in_time,
+            "by default the caisse's delay is 7 days"
+        );
         assert_eq!(found.closed_in_time, Share { count: 3, base: 5 });
         assert_eq!(found.overdue_now, 1);
     }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::deadlines::{DeadlineSettings, Wait, NEAR_DEADLINE_DAYS};
+use super::figures::{handling_late, take_up_late};
 use super::lifecycle::{Lifecycle, Stage};
 
 /// A reason for a saisine to be on the queue.
@@ -51,7 +52,8 @@ impl AttentionKind {
 pub struct Attention {
     pub kind: AttentionKind,
     pub due: NaiveDate,
-    /// Past its date.
+    /// Past the mediation's own deadline (take-up or handling): a saisine with such a reason
+    /// is exactly one `figures::is_overdue` counts "en retard".
     pub late: bool,
 }
 
@@ -99,14 +101,11 @@ pub fn duplicate_windows(dates: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
     windows
 }
 
-fn attention(kind: AttentionKind, due: NaiveDate, today: NaiveDate) -> Attention {
-    Attention { kind, due, late: today > due }
-}
-
 fn documents(settings: &DeadlineSettings, wait: Wait, reminded: bool, today: NaiveDate) -> Vec<Attention> {
     let mut found = Vec::new();
     if today > wait.due_on {
-        found.push(attention(AttentionKind::DocumentsOverdue, wait.due_on, today));
+        // The person's delay, not the mediation's: not "en retard" (see `figures::is_overdue`).
+        found.push(Attention { kind: AttentionKind::DocumentsOverdue, due: wait.due_on, late: false });
     }
     let reminder_on = settings.reminder_on(wait.since);
     if !reminded && today >= reminder_on {
@@ -130,11 +129,17 @@ pub fn assess(
         }
         Stage::Received | Stage::InProgress => {
             if lifecycle.taken_on.is_none() {
-                found.push(attention(AttentionKind::TakeUp, settings.take_up_due(lifecycle.received_on), today));
+                let due = settings.take_up_due(lifecycle.received_on);
+                found.push(Attention {
+                    kind: AttentionKind::TakeUp,
+                    due,
+                    late: take_up_late(settings, lifecycle, today),
+                });
             }
             let handling = settings.handling_due_today(lifecycle, today);
             if (handling - today).num_days() <= NEAR_DEADLINE_DAYS {
-                found.push(attention(AttentionKind::Handling, handling, today));
+                let late = handling_late(settings, lifecycle, today);
+                found.push(Attention { kind: AttentionKind::Handling, due: handling, late });
             }
         }
     }
@@ -242,6 +247,31 @@ mod tests {
         let windows = duplicate_windows(&[d("2026-06-20"), d("2026-06-01"), d("2026-06-10")]);
         assert_eq!(windows, [(d("2026-05-25"), d("2026-06-27"))]);
         assert_eq!(duplicate_windows(&[d("2026-06-01"), d("2026-06-16")]).len(), 2);
+    }
+
+    #[test]
+    fn a_late_reason_is_exactly_what_the_figures_count_en_retard() {
+        use crate::domain::figures::is_overdue;
+        let s = DeadlineSettings::default();
+        let request =
+            Action::RequestDocuments { on: d("2026-06-03"), due_on: d("2026-06-20"), description: "RIB".into() };
+        let lifecycles = [
+            Lifecycle::new(d("2026-06-01")),
+            taken("2026-06-02"),
+            taken("2026-06-02").apply(&request, d(FAR)).unwrap(),
+            taken("2026-06-02")
+                .apply(&request, d(FAR))
+                .unwrap()
+                .apply(&Action::ReceiveDocuments { on: d("2026-06-25") }, d(FAR))
+                .unwrap(),
+        ];
+        for lifecycle in &lifecycles {
+            for offset in 0..120 {
+                let today = d("2026-06-01") + chrono::Duration::days(offset);
+                let late = assess(&s, lifecycle, Signals::default(), today).iter().any(|a| a.late);
+                assert_eq!(late, is_overdue(&s, lifecycle, today), "{lifecycle:?} on {today}");
+            }
+        }
     }
 
     #[test]

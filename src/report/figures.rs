@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::format::{percent_of, round_div};
 use super::period::Period;
+use crate::domain::figures::{DelayFigures, Delays};
 use crate::domain::{Channel, Outcome, Process, RequesterType};
 
 /// How many saisines per code.
@@ -38,6 +39,8 @@ pub struct Aggregates {
     pub processing_days: Histogram,
     /// The same less the days spent waiting for documents.
     pub net_processing_days: Histogram,
+    /// What the delay figures read (`domain::figures`), grouped.
+    pub delays: Delays,
 }
 
 /// A part of the period's saisines.
@@ -86,11 +89,6 @@ impl DurationStats {
             median_tenths: Some((i64::from(middle.0) + i64::from(middle.1)) * 5),
         }
     }
-
-    /// How many took at most `days`.
-    pub fn at_most(histogram: &Histogram, days: i32) -> i64 {
-        histogram.range(..=days).map(|(_, n)| n).sum()
-    }
 }
 
 /// The value at 0-based rank `rank` of the values the histogram counts.
@@ -120,14 +118,6 @@ pub struct ListLabels {
     pub partners: Vec<(String, String)>,
 }
 
-/// Within 7 days of reception: the national indicator of prise en charge.
-pub const TAKE_UP_DAYS: i32 = 7;
-/// Within 48 hours (two calendar days, dates being what is recorded): taken up, and so
-/// acknowledged, quickly — the mediation's own service-quality figure.
-pub const ACKNOWLEDGED_DAYS: i32 = 2;
-/// Within 30 days of reception: "traitées en moins d'un mois".
-pub const CLOSED_DAYS: i32 = 30;
-
 /// Every figure of the report for one period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Figures {
@@ -150,14 +140,15 @@ pub struct Figures {
     pub gross_processing: DurationStats,
     pub net_processing: DurationStats,
     pub take_up: DurationStats,
-    pub taken_up_within_7_days: Share,
-    pub taken_up_within_48_hours: Share,
-    pub closed_within_30_days: Share,
+    /// "Sous 7 jours", "sous 48 heures", "en moins d'un mois": defined once in
+    /// `domain::figures`, the same numbers as on `/indicateurs`.
+    pub delays: DelayFigures,
     pub months: Vec<MonthCount>,
 }
 
 impl Figures {
-    pub fn compute(period: Period, aggregates: &Aggregates, labels: &ListLabels) -> Figures {
+    /// The figures as of `today` (a saisine still within a delay is not measured yet).
+    pub fn compute(period: Period, aggregates: &Aggregates, labels: &ListLabels, today: NaiveDate) -> Figures {
         let total = aggregates.received;
         let closed: i64 = aggregates.outcomes.values().sum();
         let count_of = |outcome: Outcome| aggregates.outcomes.get(outcome.code()).copied().unwrap_or(0);
@@ -181,12 +172,7 @@ impl Figures {
             gross_processing: DurationStats::from_histogram(&aggregates.processing_days),
             net_processing: DurationStats::from_histogram(&aggregates.net_processing_days),
             take_up: DurationStats::from_histogram(&aggregates.take_up_days),
-            taken_up_within_7_days: Share::of(DurationStats::at_most(&aggregates.take_up_days, TAKE_UP_DAYS), total),
-            taken_up_within_48_hours: Share::of(
-                DurationStats::at_most(&aggregates.take_up_days, ACKNOWLEDGED_DAYS),
-                total,
-            ),
-            closed_within_30_days: Share::of(DurationStats::at_most(&aggregates.processing_days, CLOSED_DAYS), total),
+            delays: DelayFigures::compute(&aggregates.delays, today),
             months: months(period, &aggregates.received_by_day),
         }
     }
@@ -275,7 +261,6 @@ mod tests {
         let even = DurationStats::from_histogram(&histogram(&[1, 2, 3, 10]));
         assert_eq!((even.mean_tenths, even.median_tenths), (Some(40), Some(25)));
         assert_eq!(DurationStats::from_histogram(&Histogram::new()), DurationStats::default());
-        assert_eq!(DurationStats::at_most(&histogram(&[1, 7, 8, 7]), 7), 3);
     }
 
     #[test]
@@ -292,7 +277,8 @@ mod tests {
         ] {
             aggregates.outcomes.insert(outcome.into(), n);
         }
-        let figures = Figures::compute(Period::year(2021).unwrap(), &aggregates, &ListLabels::default());
+        let today = NaiveDate::from_ymd_opt(2022, 6, 1).unwrap();
+        let figures = Figures::compute(Period::year(2021).unwrap(), &aggregates, &ListLabels::default(), today);
         assert_eq!(figures.evolution_percent, Some(142));
         assert_eq!(figures.resolved, Share { count: 266, percent: Some(87) });
         assert_eq!(figures.abandoned, Share { count: 16, percent: Some(5) });

@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod figures;
+pub mod figures_csv;
 pub mod format;
 pub mod pdf;
 pub mod period;
@@ -15,6 +16,11 @@ pub use figures::{Aggregates, Figures, ListLabels};
 pub use period::Period;
 pub use view::ReportView;
 
+/// The figures of a period as of `today`.
+pub fn figures(period: Period, aggregates: &Aggregates, labels: &ListLabels, today: chrono::NaiveDate) -> Figures {
+    Figures::compute(period, aggregates, labels, today)
+}
+
 /// The report of a period: figures, then their wording, as of `generated_on`.
 pub fn build_view(
     period: Period,
@@ -23,5 +29,5 @@ pub fn build_view(
     mediation: &str,
     generated_on: chrono::NaiveDate,
 ) -> ReportView {
-    ReportView::new(&Figures::compute(period, aggregates, labels), mediation, generated_on)
+    ReportView::new(&figures(period, aggregates, labels, generated_on), mediation, generated_on)
 }

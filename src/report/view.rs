@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::figures::{DurationStats, Figures, Row, Share};
 use super::format::{count, days, saisines, share, short_month_name, signed_percent, NNBSP};
 use crate::domain::dates::french;
+use crate::domain::figures::Share as DelayShare;
 
 /// A headline figure: a value, what it is, and a short note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,22 +173,21 @@ fn key_figures(figures: &Figures) -> Vec<KeyFigure> {
             "délai moyen net des attentes de pièces",
             median_note(figures.net_processing),
         ),
-        figure(
-            share_text(figures.taken_up_within_7_days),
-            "prises en charge sous 7 jours",
-            saisines(figures.taken_up_within_7_days.count),
-        ),
-        figure(
-            share_text(figures.closed_within_30_days),
-            "traitées en moins d'un mois",
-            saisines(figures.closed_within_30_days.count),
-        ),
-        figure(
-            share_text(figures.taken_up_within_48_hours),
-            "prises en charge sous 48 heures",
-            saisines(figures.taken_up_within_48_hours.count),
-        ),
+        delay_figure(figures.delays.taken_up_within_7_days, "prises en charge sous 7 jours", figures.received),
+        delay_figure(figures.delays.closed_within_a_month, "traitées en moins d'un mois", figures.received),
+        delay_figure(figures.delays.taken_up_within_48_hours, "prises en charge sous 48 heures", figures.received),
     ]
+}
+
+/// A delay share: its percent, and how many saisines; when some are still within the delay
+/// (not measured yet), the note says over how many the share is taken.
+fn delay_figure(s: DelayShare, label: &str, received: i64) -> KeyFigure {
+    let note = if s.base == received {
+        saisines(s.count)
+    } else {
+        format!("{} sur {} ; {} encore dans le délai", saisines(s.count), count(s.base), count(received - s.base))
+    };
+    KeyFigure { value: share(s.percent()), label: label.to_string(), note }
 }
 
 fn table(id: &'static str, title: &str, rows: &[Row], note: Option<String>) -> Table {
@@ -282,12 +282,16 @@ fn footnotes() -> Vec<String> {
          de la période.",
         "Délai de traitement : jours entre la réception et la clôture des saisines clôturées (moyenne et \
          médiane) ; le délai net déduit les jours d'attente des pièces demandées à la personne.",
-        "Prises en charge sous 7 jours : part des saisines de la période prises en charge au plus 7 jours \
-         après leur réception.",
-        "Traitées en moins d'un mois : part des saisines de la période clôturées au plus 30 jours après leur \
-         réception.",
+        "Prises en charge sous 7 jours : indicateur national, part des saisines de la période prises en \
+         charge au plus 7 jours après le jour de leur réception ; une saisine clôturée sans prise en charge \
+         (orientation) compte comme non prise en charge.",
+        "Traitées en moins d'un mois : indicateur national, part des saisines de la période clôturées au plus \
+         30 jours après le jour de leur réception, attente de pièces comprise.",
         "Prises en charge sous 48 heures : part des saisines de la période prises en charge (et donc accusées) \
-         au plus 2 jours après leur réception.",
+         au plus 2 jours après le jour de leur réception ; seules les dates étant enregistrées, une saisine reçue \
+         un lundi l'est sous 48 heures si elle est prise en charge au plus tard le mercredi.",
+        "Ces trois parts ne comptent pas les saisines encore dans le délai au jour du bilan (ni à l'heure ni en \
+         retard) ; ce sont les mêmes chiffres que sur la page des indicateurs pour la même année.",
         "Les pourcentages sont arrondis à l'unité ; les nombres sont exacts. Les saisines anonymisées restent \
          comptées.",
     ]

@@ -99,10 +99,10 @@ impl DeadlinesView {
 
 #[derive(Debug, Serialize)]
 pub struct ShareView {
-    pub count: u32,
-    pub base: u32,
+    pub count: i64,
+    pub base: i64,
     /// Rounded percent, or `None` when nothing can be measured yet.
-    pub percent: Option<u32>,
+    pub percent: Option<i64>,
 }
 
 impl From<Share> for ShareView {
@@ -111,9 +111,11 @@ impl From<Share> for ShareView {
     }
 }
 
-/// One share of the indicators block, with its label.
+/// One share of the indicators block: a code (the template writes its explanation beside it),
+/// its label, and the share.
 #[derive(Debug, Serialize)]
 pub struct ShareRow {
+    pub code: &'static str,
     pub label: String,
     #[serde(flatten)]
     pub share: ShareView,
@@ -123,22 +125,33 @@ pub struct ShareRow {
 #[derive(Debug, Serialize)]
 pub struct IndicatorsView {
     pub year: i32,
-    pub saisines: u32,
+    pub saisines: i64,
     pub shares: Vec<ShareRow>,
-    pub overdue_in_year: u32,
-    pub overdue_now: u32,
+    pub overdue_in_year: i64,
+    pub overdue_now: i64,
     pub take_up_days: u32,
     pub handling_days: u32,
     pub day_count: &'static str,
 }
 
 impl IndicatorsView {
-    pub fn new(year: i32, found: Indicators, overdue_now: u32, settings: &DeadlineSettings) -> Self {
-        let row = |label: String, share: Share| ShareRow { label, share: share.into() };
+    pub fn new(year: i32, found: Indicators, overdue_now: i64, settings: &DeadlineSettings) -> Self {
+        let row = |code, label: String, share: Share| ShareRow { code, label, share: share.into() };
+        let delays = found.delays;
         let shares = vec![
-            row(format!("Prises en charge sous {} jours", found.take_up_days), found.taken_up_in_time),
-            row("Prises en charge (accusé de réception) sous 48 heures".into(), found.acknowledged_in_48h),
-            row(format!("Clôturées sous {} jours (hors attente de pièces)", found.handling_days), found.closed_in_time),
+            row("sept_jours", "Prises en charge sous 7 jours".into(), delays.taken_up_within_7_days),
+            row("48_heures", "Prises en charge sous 48 heures".into(), delays.taken_up_within_48_hours),
+            row("un_mois", "Traitées en moins d'un mois".into(), delays.closed_within_a_month),
+            row(
+                "delai_caisse_prise_en_charge",
+                format!("Prises en charge dans le délai de la caisse ({} j)", found.take_up_days),
+                found.taken_up_in_time,
+            ),
+            row(
+                "delai_caisse_traitement",
+                format!("Clôturées dans le délai de traitement de la caisse ({} j)", found.handling_days),
+                found.closed_in_time,
+            ),
         ];
         IndicatorsView {
             year,

@@ -10,6 +10,7 @@ use crate::db::users::User;
 use crate::domain::changes::field_label;
 use crate::domain::contact::{mask_email, mask_phone};
 use crate::domain::dates::french;
+use crate::domain::paris::paris_datetime;
 use crate::domain::{Saisine, Status};
 
 /// Days since reception, or from reception to closing once closed.
@@ -169,7 +170,7 @@ impl TimelineEntry {
         TimelineEntry {
             kind: event.kind.code().to_string(),
             label: event.kind.label().to_string(),
-            at: event.occurred_at.format("%d/%m/%Y à %H:%M").to_string(),
+            at: paris_datetime(event.occurred_at),
             actor: event.actor.clone(),
             date: d.date.map(french),
             due_on: d.due_on.map(french),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::events::Event;
 use crate::domain::contact::{mask_email, mask_phone};
+use crate::domain::paris::utc;
 use crate::domain::{Channel, Outcome, Process, RequesterType, Saisine, SaisineDraft, Status};
 
 /// What every view of a saisine shows, identifiers aside.
@@ -83,8 +84,9 @@ pub struct SaisineFull {
     /// The reference another system gave it, kept at import.
     pub external_reference: Option<String>,
     pub assigned_to: Option<i32>,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
+    /// UTC, written with its offset (`2026-06-15T10:00:00Z`).
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl SaisineFull {
@@ -117,8 +119,8 @@ impl SaisineFull {
             days_waiting: s.lifecycle.days_waiting,
             external_reference: s.external_reference.clone(),
             assigned_to: s.assigned_to.map(|u| u.0),
-            created_at: s.created_at,
-            updated_at: s.updated_at,
+            created_at: utc(s.created_at),
+            updated_at: utc(s.updated_at),
         }
     }
 }
@@ -126,7 +128,8 @@ impl SaisineFull {
 #[derive(Debug, Serialize)]
 pub struct EventJson {
     pub kind: String,
-    pub occurred_at: chrono::NaiveDateTime,
+    /// UTC, written with its offset.
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
     pub actor: String,
     #[serde(flatten)]
     pub details: crate::domain::EventDetails,
@@ -136,7 +139,7 @@ impl From<&Event> for EventJson {
     fn from(e: &Event) -> Self {
         EventJson {
             kind: e.kind.code().to_string(),
-            occurred_at: e.occurred_at,
+            occurred_at: utc(e.occurred_at),
             actor: e.actor.clone(),
             details: e.details.clone(),
         }

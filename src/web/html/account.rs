@@ -167,6 +167,13 @@ struct TokenForm {
     name: Option<String>,
 }
 
+/// A token as its owner reads it: times in France's time.
+fn token_view(token: &api_tokens::ApiToken) -> impl serde::Serialize + '_ {
+    use crate::domain::paris::paris_datetime;
+    context! { id: token.id, name: &token.name, created_at: paris_datetime(token.created_at),
+    last_used_at: token.last_used_at.map(paris_datetime), revoked: token.revoked_at.is_some() }
+}
+
 async fn tokens_page(
     user: &Reader,
     db: &Db,
@@ -176,6 +183,7 @@ async fn tokens_page(
 ) -> Result<Template, PageError> {
     let id = user.0.id;
     let list = db.run(move |conn| api_tokens::list_for(conn, id)).await?;
+    let list: Vec<_> = list.iter().map(token_view).collect();
     Ok(Template::render("account/tokens.html", context! { layout, tokens: list, errors, created }))
 }
 

@@ -1,13 +1,13 @@
 //! Administrators browse the audit log, filtered, newest first.
 
 use crate::web::template::{context, Template};
-use chrono::NaiveDate;
 use rocket::{get, routes, FromForm, Route};
 
 use crate::auth::audit::AuditAction;
 use crate::db::audit::{self, AuditFilter};
 use crate::db::users;
 use crate::domain::dates::parse_date;
+use crate::domain::paris::{paris_datetime_seconds, paris_days};
 use crate::web::auth::Admin;
 use crate::web::context::Layout;
 use crate::web::error::PageError;
@@ -25,21 +25,36 @@ struct AuditQuery {
     before: Option<i32>,
 }
 
-fn filter_of(query: &AuditQuery) -> AuditFilter {
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let day = |v: &Option<String>| text(v).as_deref().and_then(parse_date);
-    AuditFilter {
-        action: text(&query.action),
-        actor_id: query.actor,
-        target: text(&query.target),
-        from: day(&query.from).and_then(|d| d.and_hms_opt(0, 0, 0)),
-        to: day(&query.to).and_then(|d: NaiveDate| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
-    }
+fn text(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+/// The filter, and the message for a date bound that does not read as a date (that bound is
+/// then left open, and what was typed stays in the form).
+fn filter_of(query: &AuditQuery) -> (AuditFilter, Option<String>) {
+    let mut unreadable = Vec::new();
+    let mut day = |v: &Option<String>, what: &'static str| {
+        let typed = text(v)?;
+        let parsed = parse_date(&typed);
+        if parsed.is_none() {
+            unreadable.push(what);
+        }
+        parsed
+    };
+    // Days typed in France: from midnight in Paris to the midnight after the last day.
+    let (from, to) = paris_days(day(&query.from, "du"), day(&query.to, "au"));
+    let error = (!unreadable.is_empty()).then(|| {
+        format!(
+            "date « {} » illisible : indiquez JJ/MM/AAAA ou AAAA-MM-JJ (filtre ignoré)",
+            unreadable.join(" » et « ")
+        )
+    });
+    (AuditFilter { action: text(&query.action), actor_id: query.actor, target: text(&query.target), from, to }, error)
 }
 
 #[get("/admin/journal?<query..>")]
 async fn journal(_admin: Admin, query: AuditQuery, db: Db, layout: Layout) -> Result<Template, PageError> {
-    let filter = filter_of(&query);
+    let (filter, error) = filter_of(&query);
     let before = query.before;
     let (entries, accounts) =
         db.run(move |conn| Ok((audit::search(conn, &filter, before, PAGE)?, users::list(conn)?))).await?;
@@ -47,14 +62,14 @@ async fn journal(_admin: Admin, query: AuditQuery, db: Db, layout: Layout) -> Re
         .iter()
         .map(|e| {
             let label = AuditAction::from_code(&e.action).map(|a| a.label()).unwrap_or(e.action.as_str());
-            context! { at: e.at.format("%d/%m/%Y %H:%M:%S").to_string(), actor: &e.actor, action: label, target: &e.target, ip: &e.ip, details: &e.details }
+            context! { at: paris_datetime_seconds(e.at), actor: &e.actor, action: label, target: &e.target, ip: &e.ip, details: &e.details }
         })
         .collect();
     let next_before = (entries.len() as i64 == PAGE).then(|| entries.last().map(|e| e.id)).flatten();
     let actions: Vec<_> = AuditAction::ALL.iter().map(|a| (a.code(), a.label())).collect();
     Ok(Template::render(
         "admin/audit.html",
-        context! { layout, entries: labelled, query, next_before, actions, accounts },
+        context! { layout, entries: labelled, query, next_before, actions, accounts, error },
     ))
 }
 

@@ -166,6 +166,7 @@ async fn confirmation(
     reference: Reference,
     expire: i64,
     signature: &str,
+    db: Db,
     state: &State<AppState>,
     layout: Layout,
     now: Now,
@@ -173,10 +174,12 @@ async fn confirmation(
     if !link_valid(state, reference, expire, signature, &now) {
         return Err(PageError::NotFound);
     }
+    let created_at = db.run(move |conn| Ok(crate::db::saisines::find(conn, reference)?.created_at)).await?;
+    let received_at = crate::domain::paris::paris_datetime(created_at);
     let link = format!("/partenaires/accuse/{reference}?expire={expire}&signature={signature}");
     Ok(Template::render(
         "partner/confirmation.html",
-        context! { layout, reference: reference.to_string(), link, mediation: &state.config.mediation, days: LINK_DAYS },
+        context! { layout, reference: reference.to_string(), received_at, link, mediation: &state.config.mediation, days: LINK_DAYS },
     ))
 }
 
@@ -187,15 +190,13 @@ fn acknowledgement(
     state: &AppState,
     now: &Now,
 ) -> Acknowledgement {
-    use chrono_tz::Europe::Paris;
     let facts = &saisine.facts;
-    let received = saisine.created_at.and_utc().with_timezone(&Paris);
     let referral = saisine.referral.as_ref();
     let partner_label = facts.partner.as_ref().map(|p| lists.partner_label(&p.0)).unwrap_or_default();
     let mediation = &state.config.mediation;
     Acknowledgement {
         reference: saisine.reference.to_string(),
-        received_at: received.format("%d/%m/%Y à %H:%M").to_string(),
+        received_at: crate::domain::paris::paris_datetime(saisine.created_at),
         partner: referral.map(|r| format!("{partner_label} — {}", r.organisation)).unwrap_or(partner_label),
         contact: referral.map(|r| format!("{}, {}", r.contact_name, r.contact_email)).unwrap_or_default(),
         person: facts.requester.name.clone().unwrap_or_default(),
@@ -207,7 +208,7 @@ fn acknowledgement(
             .filter(|line| !line.trim().is_empty())
             .cloned()
             .collect(),
-        issued_on: now.today.format("%d/%m/%Y").to_string(),
+        issued_on: crate::domain::dates::french(now.today),
     }
 }
 

@@ -62,7 +62,7 @@ fn items(data: &QueueData, today: chrono::NaiveDate) -> Vec<QueueItem> {
                 item: ListItem::new(saisine, &data.lists, today),
                 assigned_to: assignee.map(|(_, name)| name.clone()),
                 attentions: AttentionView::all(entry, &data.settings, today),
-                late: entry.attentions.iter().any(|a| a.late),
+                late: crate::domain::figures::is_overdue(&data.settings, &entry.lifecycle, today),
                 waiting: crate::domain::deadlines::Wait::of(&entry.lifecycle).is_some(),
             })
         })

@@ -33,14 +33,18 @@ impl Download {
     }
 }
 
-/// `2021.pdf` in a path.
-pub struct PdfOfYear(i32);
+/// `2021.pdf` (the report) or `2021.csv` (its figures) in a path.
+pub enum YearFile {
+    Pdf(i32),
+    Csv(i32),
+}
 
-impl<'a> FromParam<'a> for PdfOfYear {
+impl<'a> FromParam<'a> for YearFile {
     type Error = ();
 
     fn from_param(param: &'a str) -> Result<Self, ()> {
-        param.strip_suffix(".pdf").and_then(year_of).map(PdfOfYear).ok_or(())
+        let pdf = param.strip_suffix(".pdf").and_then(year_of).map(YearFile::Pdf);
+        pdf.or_else(|| param.strip_suffix(".csv").and_then(year_of).map(YearFile::Csv)).ok_or(())
     }
 }
 
@@ -80,6 +84,8 @@ async fn pdf_of(view: ReportView, file_name: String) -> Result<Download, PageErr
 #[derive(Debug, Serialize)]
 struct Links {
     pdf: String,
+    /// The figures themselves, for a spreadsheet.
+    figures_csv: Option<String>,
     csv: Option<String>,
     csv_whole: Option<String>,
 }
@@ -111,6 +117,7 @@ async fn year_page(
     let is_admin = layout.user.as_ref().is_some_and(|u| u.is_admin);
     let links = Links {
         pdf: format!("/rapports/{year}.pdf"),
+        figures_csv: Some(format!("/rapports/{year}.csv")),
         csv: Some(format!("/saisines/export.csv?year={year}")),
         csv_whole: is_admin.then(|| format!("/saisines/export-complet.csv?year={year}")),
     };
@@ -118,16 +125,32 @@ async fn year_page(
 }
 
 #[get("/rapports/<file>", rank = 1)]
-async fn year_pdf(
+async fn year_file(
     _user: Reader,
-    file: PdfOfYear,
+    file: YearFile,
     db: Db,
     state: &State<AppState>,
     now: Now,
 ) -> Result<Download, PageError> {
-    let period = Period::year(file.0).map_err(|_| PageError::NotFound)?;
-    let view = report_view(&db, state, period, now.today).await?;
-    pdf_of(view, format!("bilan-mediation-{}.pdf", file.0)).await
+    match file {
+        YearFile::Pdf(year) => {
+            let period = Period::year(year).map_err(|_| PageError::NotFound)?;
+            let view = report_view(&db, state, period, now.today).await?;
+            pdf_of(view, format!("bilan-mediation-{year}.pdf")).await
+        }
+        YearFile::Csv(year) => figures_csv(&db, year, now.today).await,
+    }
+}
+
+/// A year's figures as CSV, computed as the report computes them.
+async fn figures_csv(db: &Db, year: i32, today: NaiveDate) -> Result<Download, PageError> {
+    let period = Period::year(year).map_err(|_| PageError::NotFound)?;
+    let (aggregates, labels) =
+        db.run(move |conn| Ok((report::aggregates(conn, period)?, report::list_labels(conn)?))).await?;
+    let figures = crate::report::figures(period, &aggregates, &labels, today);
+    let body = crate::report::figures_csv::render(&figures).map_err(|e| PageError::Internal(e.to_string()))?;
+    let csv = ContentType::new("text", "csv").with_params(("charset", "utf-8"));
+    Ok(Download::new(body, csv, "attachment", &format!("chiffres-mediation-{year}.csv")))
 }
 
 #[get("/rapports/periode?<query..>")]
@@ -150,7 +173,7 @@ async fn period_page(
     };
     let view = report_view(&db, state, period, now.today).await?;
     let pdf = format!("/rapports/periode.pdf?du={}&au={}", period.first, period.last);
-    Ok((Status::Ok, show(layout, &view, Links { pdf, csv: None, csv_whole: None })))
+    Ok((Status::Ok, show(layout, &view, Links { pdf, figures_csv: None, csv: None, csv_whole: None })))
 }
 
 #[get("/rapports/periode.pdf?<query..>")]
@@ -167,5 +190,5 @@ async fn period_pdf(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![index, year_page, year_pdf, period_page, period_pdf]
+    routes![index, year_page, year_file, period_page, period_pdf]
 }

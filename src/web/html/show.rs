@@ -63,7 +63,7 @@ async fn render(
         .iter()
         .map(|f| {
             context! { id: f.id, file_name: &f.file_name, size_kb: (f.size + 1023) / 1024,
-            uploaded_at: f.uploaded_at.format("%d/%m/%Y %H:%M").to_string(), uploaded_by: &f.uploaded_by }
+            uploaded_at: crate::domain::paris::paris_datetime(f.uploaded_at), uploaded_by: &f.uploaded_by }
         })
         .collect();
     let referral = saisine.referral.as_ref().map(|r| {

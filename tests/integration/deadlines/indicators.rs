@@ -40,8 +40,10 @@ fn the_indicators_count_saisines_on_time_late_and_overdue() {
     let found = mediation::db::indicators::for_year(&mut connect(&app.dir), 2026, today).unwrap();
     assert_eq!(found.saisines, 3);
     assert_eq!(found.taken_up_in_time, Share { count: 1, base: 2 }, "the open one is still within its 7 days");
-    assert_eq!(found.acknowledged_in_48h, Share { count: 1, base: 3 });
+    assert_eq!(found.delays.taken_up_within_7_days, Share { count: 1, base: 2 });
+    assert_eq!(found.delays.taken_up_within_48_hours, Share { count: 1, base: 3 });
     assert_eq!(found.closed_in_time, Share { count: 1, base: 2 });
+    assert_eq!(found.delays.closed_within_a_month, Share { count: 1, base: 2 });
     assert_eq!(found.overdue_now, 0);
     assert_eq!(mediation::db::indicators::overdue_now(&mut connect(&app.dir), today).unwrap(), 1);
 
@@ -52,7 +54,7 @@ fn the_indicators_count_saisines_on_time_late_and_overdue() {
         "{page}"
     );
     assert!(page.contains("<strong>33 %</strong> <span class=\"muted\">(1 sur 3)"));
-    assert!(page.contains("<dt>En retard aujourd'hui</dt><dd><strong>1</strong> saisine ouverte, toutes années confondues (dont 0 reçue en 2026)"));
+    assert!(page.contains("<dt>En retard aujourd'hui (toute l'équipe)</dt><dd><strong>1</strong> saisine ouverte, toutes années confondues (dont 0 reçue en 2026)"));
     assert!(read(&app.browser, "/a-traiter").contains("Indicateurs 2026"));
     let last_year = read(&reader, "/indicateurs?annee=2025");
     assert!(last_year.contains("<dt>Saisines reçues en 2025</dt><dd>1</dd>"));
