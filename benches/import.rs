@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
+use mediation::app::import::{self, ImportOptions};
 use mediation::db::audit::Actor;
 use mediation::db::pool;
-use mediation::import::{self, ImportOptions};
 
 const HEADER: &str = "reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary";
 const CHANNELS: [&str; 5] = ["courriel", "Compte ameli", "Téléphone", "courrier", "accueil"];

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod attachments;
 pub mod followups;
+pub mod import;
 pub mod referrals;
 pub mod saisines;
 pub mod sweep;

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::app::import::{self, ImportOptions, ImportReport};
 use crate::config::{self, AppConfig};
 use crate::db::{self, audit::Actor};
 use crate::domain::clock::{Clock, SystemClock};
-use crate::import::{self, ImportOptions, ImportReport};
 
 #[derive(Args)]
 pub struct ImportArgs {

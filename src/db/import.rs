@@ -7,10 +7,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::Connection;
 
-use super::audit;
 use super::bulk;
 use super::connection::insert_rows;
-use super::events;
 use super::models::{FactsColumns, LifecycleColumns, NewEventRow, SaisineRow};
 use super::reference_lists::ReferenceLists;
 use super::saisines::{self, with_motifs, Stamp};
@@ -18,7 +16,6 @@ use super::schema::{
     events as events_table, external_references, imported_files, reference_counters, saisines as table,
 };
 use super::{DbConn, DbError, DbResult};
-use crate::auth::audit::AuditAction;
 use crate::domain::changes::{diff, FieldChange};
 use crate::domain::deadlines::Wait;
 use crate::domain::interchange::{ImportKey, ImportVocabulary, ImportedSaisine, Vocabulary};
@@ -149,11 +146,17 @@ fn references_for(conn: &mut DbConn, lines: &[ImportedSaisine]) -> DbResult<Vec<
 }
 
 /// Inserts new lines as saisines, a batch at a time in a few multi-row statements (the
-/// caller's transaction holds the write lock), each with its « importée » entry and audit; a
+/// caller's transaction holds the write lock), each with its « importée » entry; a
 /// waiting line also gets the documents request its wait answers to, as a mediator's would.
-pub fn insert_many(conn: &mut DbConn, lines: &[ImportedSaisine], file_name: &str, stamp: &Stamp) -> DbResult<()> {
+/// Returns the new references.
+pub fn insert_many(
+    conn: &mut DbConn,
+    lines: &[ImportedSaisine],
+    file_name: &str,
+    stamp: &Stamp,
+) -> DbResult<Vec<String>> {
     if lines.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let references = references_for(conn, lines)?;
     let saisines: Vec<_> = lines.iter().map(|line| (&line.facts, &line.lifecycle)).collect();
@@ -186,7 +189,7 @@ pub fn insert_many(conn: &mut DbConn, lines: &[ImportedSaisine], file_name: &str
     if !requests.is_empty() {
         insert_rows!(conn, events_table::table, &requests)?;
     }
-    audit::record_many(conn, stamp.actor, AuditAction::SaisineImported, &texts, file_name, stamp.at)
+    Ok(texts)
 }
 
 /// The timeline entry of a replayed documents request: the one `EventDetails::for_action` gives
@@ -212,31 +215,19 @@ fn set_external_reference(conn: &mut DbConn, id: SaisineId, text: &str) -> DbRes
     Ok(())
 }
 
-/// Applies a line to the saisine it names; its timeline records each changed field, and a new
-/// wait for documents its request.
-pub fn update(
+/// Writes an imported line's facts and state over an existing saisine (the address, which the
+/// format does not carry, is kept), and its foreign reference when it is new.
+pub fn overwrite(
     conn: &mut DbConn,
     existing: &Saisine,
     imported: &ImportedSaisine,
-    changes: Vec<FieldChange>,
-    file_name: &str,
-    stamp: &Stamp,
+    lifecycle: &Lifecycle,
+    at: NaiveDateTime,
 ) -> DbResult<()> {
     let mut facts = imported.facts.clone();
     facts.requester.address = existing.facts.requester.address.clone();
-    let status_changed = changes.iter().any(|c| {
-        matches!(
-            c.field.as_str(),
-            "status" | "taken_on" | "outcome" | "closed_on" | "documents_requested_on" | "documents_due_on"
-        )
-    });
-    let lifecycle = if status_changed {
-        Lifecycle { days_waiting: existing.lifecycle.days_waiting, ..imported.lifecycle }
-    } else {
-        existing.lifecycle
-    };
     diesel::update(table::table.find(existing.id.0))
-        .set((FactsColumns::from(&facts), LifecycleColumns::from(&lifecycle), table::updated_at.eq(stamp.at)))
+        .set((FactsColumns::from(&facts), LifecycleColumns::from(lifecycle), table::updated_at.eq(at)))
         .execute(conn)?;
     saisines::replace_motifs(conn, existing.id, &facts)?;
     if let Some(text) =
@@ -244,22 +235,7 @@ pub fn update(
     {
         set_external_reference(conn, existing.id, text)?;
     }
-    let fields: Vec<String> = changes.iter().map(|c| c.field.clone()).collect();
-    let details = EventDetails { text: Some(format!("import de {file_name}")), changes, ..Default::default() };
-    events::append(conn, existing.id, EventKind::Modifiee, &details, stamp)?;
-    let new_wait = Wait::of(&lifecycle).filter(|wait| Wait::of(&existing.lifecycle) != Some(*wait));
-    if let (Some(_), Some(request)) = (new_wait, &imported.documents_request) {
-        let (kind, details) = EventDetails::for_action(request);
-        events::append(conn, existing.id, kind, &details, stamp)?;
-    }
-    audit::record(
-        conn,
-        stamp.actor,
-        AuditAction::SaisineEdited,
-        &existing.reference.to_string(),
-        &fields.join(","),
-        stamp.at,
-    )
+    Ok(())
 }
 
 /// When a file with this content digest was last imported, if ever.

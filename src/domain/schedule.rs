@@ -54,7 +54,8 @@ impl Schedule {
                     reminder_on,
                     abandonment_on: Some(settings.abandonment_on(due_on)),
                     queue_from: earliest([reminder_on, Some(overdue_from)]),
-                    late_from: Some(overdue_from),
+                    // A wait stops the clocks: never late while waiting (`figures::is_overdue`).
+                    late_from: None,
                     next_due_on: earliest([reminder_on, Some(due_on)]),
                     ..Schedule::default()
                 }

@@ -1,7 +1,4 @@
-//! Importing saisines from the CSV interchange format: read, check every line, then write all
-//! (or, on request, the valid ones) in one transaction.
+//! Reading files in the CSV interchange format: encoding and separator detection, records
+//! numbered as a spreadsheet numbers its rows. The import use case is `app::import`.
 
 pub mod reader;
-mod run;
-
-pub use run::{run, run_checked, ImportError, ImportOptions, ImportReport, LineError, SweepLine};

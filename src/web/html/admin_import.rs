@@ -8,9 +8,9 @@ use rocket::http::Status;
 use rocket::tokio::io::AsyncReadExt;
 use rocket::{get, post, routes, Route};
 
+use crate::app::import::{self, ImportOptions, ImportReport};
 use crate::auth::tokens;
 use crate::db::import::{self as store, PendingImport};
-use crate::import::{self, ImportOptions, ImportReport};
 use crate::web::auth::{Admin, CsrfOnly, CurrentUser, Protected};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;

@@ -4,22 +4,24 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
-use chrono_tz::Europe::Paris;
 
-use super::reader::{self, Columns, Layout, Opener};
 use crate::auth::audit::AuditAction;
 use crate::db::audit::{self, Actor};
+use crate::db::events;
 use crate::db::import as store;
 use crate::db::pool::write_transaction;
 use crate::db::saisines::Stamp;
 use crate::db::{deadline_settings, DbConn, DbError};
+use crate::domain::changes::FieldChange;
 use crate::domain::clock::paris_date;
 use crate::domain::dates::french;
 use crate::domain::deadlines::{DeadlineSettings, FollowUp, Wait};
 use crate::domain::interchange::{
     is_masked_marker, read_line, ImportKey, ImportVocabulary, ImportedSaisine, Line, MASKED_COLUMN,
 };
-use crate::domain::{Saisine, Stage};
+use crate::domain::paris::paris_datetime;
+use crate::domain::{EventDetails, EventKind, Lifecycle, Saisine, Stage};
+use crate::import::reader::{self, Columns, Layout, Opener};
 
 const BATCH: usize = 500;
 /// Errors (and lines the sweep would close) kept for the report; past that, only counted.
@@ -133,7 +135,7 @@ pub fn run_checked(
     let (vocabulary, settings) = (store::vocabulary(conn)?, deadline_settings::load(conn)?);
     let context = Context { columns, vocabulary, settings, options, stamp: Stamp { actor, at } };
     let mut report = pass(conn, open, layout, &context, Pass::Check, &mut |_| {})?;
-    report.already_imported = store::imported_at(conn, &digest)?.map(paris_time);
+    report.already_imported = store::imported_at(conn, &digest)?.map(|at| paris_datetime(at));
     checked(&report);
     let blocked = report.error_count > 0 && !options.skip_invalid;
     if options.dry_run || blocked || report.created + report.updated == 0 {
@@ -151,11 +153,6 @@ pub fn run_checked(
         Ok(report)
     })?;
     Ok(ImportReport { written: true, ..written })
-}
-
-/// A UTC instant as a person in France reads it.
-fn paris_time(at: NaiveDateTime) -> String {
-    at.and_utc().with_timezone(&Paris).format("%d/%m/%Y à %H:%M").to_string()
 }
 
 /// One pass over the file, by batches of lines.
@@ -311,14 +308,45 @@ fn apply(
                     report.updated += 1;
                     note_sweep(report, line, &imported, context);
                     if pass == Pass::Write {
-                        store::update(conn, current, &imported, changes, file_name, &context.stamp)?;
+                        update(conn, current, &imported, changes, file_name, &context.stamp)?;
                     }
                 }
             }
         }
     }
-    if pass == Pass::Write {
-        store::insert_many(conn, &new, file_name, &context.stamp)?;
+    if pass == Pass::Write && !new.is_empty() {
+        let stamp = &context.stamp;
+        let references = store::insert_many(conn, &new, file_name, stamp)?;
+        audit::record_many(conn, stamp.actor, AuditAction::SaisineImported, &references, file_name, stamp.at)?;
     }
     Ok(())
+}
+
+/// Applies a line to the saisine it names: its timeline records each changed field, and a new
+/// wait for documents its request, as a mediator's would.
+fn update(
+    conn: &mut DbConn,
+    existing: &Saisine,
+    imported: &ImportedSaisine,
+    changes: Vec<FieldChange>,
+    file_name: &str,
+    stamp: &Stamp,
+) -> Result<(), DbError> {
+    let moves = ["status", "taken_on", "outcome", "closed_on", "documents_requested_on", "documents_due_on"];
+    let lifecycle = if changes.iter().any(|c| moves.contains(&c.field.as_str())) {
+        Lifecycle { days_waiting: existing.lifecycle.days_waiting, ..imported.lifecycle }
+    } else {
+        existing.lifecycle
+    };
+    store::overwrite(conn, existing, imported, &lifecycle, stamp.at)?;
+    let fields: Vec<String> = changes.iter().map(|c| c.field.clone()).collect();
+    let details = EventDetails { text: Some(format!("import de {file_name}")), changes, ..Default::default() };
+    events::append(conn, existing.id, EventKind::Modifiee, &details, stamp)?;
+    let new_wait = Wait::of(&lifecycle).filter(|wait| Wait::of(&existing.lifecycle) != Some(*wait));
+    if let (Some(_), Some(request)) = (new_wait, &imported.documents_request) {
+        let (kind, details) = EventDetails::for_action(request);
+        events::append(conn, existing.id, kind, &details, stamp)?;
+    }
+    let target = existing.reference.to_string();
+    audit::record(conn, stamp.actor, AuditAction::SaisineEdited, &target, &fields.join(","), stamp.at)
 }
