@@ -14,7 +14,7 @@ use crate::db::{referrals, DbError};
 use crate::domain::referral::{ReferralDraft, MAX_ACCOUNT};
 use crate::domain::{FieldError, Reference};
 use crate::report::pdf::acknowledgement::{self, Acknowledgement};
-use crate::web::auth::ClientIp;
+use crate::web::auth::{ClientIp, SameOrigin};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::state::{AppState, Db};
@@ -75,6 +75,7 @@ impl<'r> rocket::request::FromRequest<'r> for Oversized {
 
 #[post("/partenaires/saisine", data = "<form>")]
 async fn submit(
+    _origin: SameOrigin,
     oversized: Oversized,
     form: Form<Contextual<'_, PartnerForm<'_>>>,
     db: Db,
