@@ -3,20 +3,20 @@
 //! workstation's disk once the browser is closed. The server ends sessions on its own idle and
 //! absolute limits (`auth::session_policy`).
 
-use rocket::http::cookie::Expiration;
 use rocket::http::{Cookie, CookieJar, SameSite};
 
 pub const SESSION_COOKIE: &str = "mediation_session";
 pub const PRE_SESSION_COOKIE: &str = "mediation_csrf";
 
 pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
-    // Rocket gives private cookies a week's `Expires` unless one is set: `Session` is one.
+    // Rocket gives private cookies a week's `Expires` unless one is set: no date is the
+    // cookie crate's `Expiration::Session`, which Rocket keeps.
     Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
         .path("/")
-        .expires(Expiration::Session)
+        .expires(None::<rocket::time::OffsetDateTime>)
         .build()
 }
 
