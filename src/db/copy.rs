@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "deadline_settings",
     "followups",
     "pending_imports",
+    "used_form_tokens",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -58,7 +59,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         attachments,
         deadline_settings,
         followups,
-        pending_imports
+        pending_imports,
+        used_form_tokens
     ))
 }
 
@@ -172,6 +174,7 @@ pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnM
         token_hash: String, file_name: String, content: Vec<u8>, skip_invalid: bool, created_by: i32,
         created_at: NaiveDateTime
     ));
+    copy_whole!(source, target, progress, used_form_tokens, (nonce: String, expires_at: NaiveDateTime));
     reset_sequences(target)
 }
 

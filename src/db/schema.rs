@@ -204,6 +204,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    used_form_tokens (nonce) {
+        nonce -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(saisine_motifs -> saisines (saisine_id));
 diesel::joinable!(followups -> saisines (saisine_id));
 diesel::joinable!(saisine_motifs -> motifs (motif));
@@ -231,5 +238,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     deadline_settings,
     followups,
-    pending_imports
+    pending_imports,
+    used_form_tokens
 );

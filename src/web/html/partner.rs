@@ -106,8 +106,10 @@ async fn submit(
         config.partner_form_min_seconds,
         config.partner_form_max_minutes,
     );
-    if let Err(problem) = checked {
-        let message = match problem {
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(problem) => {
+            let message = match problem {
             TokenProblem::TooFast => {
                 "Le formulaire a été envoyé trop vite après son ouverture. Vérifiez vos informations puis renvoyez-le."
             }
@@ -118,9 +120,11 @@ async fn submit(
                 "Le formulaire n'a pas pu être authentifié. Vérifiez vos informations puis renvoyez-le."
             }
         };
-        let page = form_page(&db, state, layout, &now, &values, one_error("form_token", "form_token", message)).await?;
-        return Ok(Either::Right((Status::UnprocessableEntity, page)));
-    }
+            let page =
+                form_page(&db, state, layout, &now, &values, one_error("form_token", "form_token", message)).await?;
+            return Ok(Either::Right((Status::UnprocessableEntity, page)));
+        }
+    };
     let (address, at) = (ip.0.clone(), now.at);
     if db.run(move |conn| referrals::recent_from(conn, &address, at)).await? >= config.partner_form_per_hour {
         let page = Template::render("partner/throttled.html", context! { layout, mediation: &config.mediation });
@@ -140,7 +144,14 @@ async fn submit(
         }
     };
     let (draft, address) = (values.clone(), ip.0.clone());
-    match db.run(move |conn| referrals::submit(conn, &draft, &files, &address, at)).await {
+    let expires_at = chrono::DateTime::from_timestamp(checked.expires_at, 0).unwrap_or_default().naive_utc();
+    let submitted = db
+        .run(move |conn| {
+            let token = referrals::FormToken { nonce: &checked.nonce, expires_at };
+            referrals::submit(conn, &draft, &files, &token, &address, at)
+        })
+        .await;
+    match submitted {
         Ok(reference) => {
             tracing::info!(%reference, "saisine déposée par un partenaire");
             Ok(Either::Left(Redirect::to(format!(
