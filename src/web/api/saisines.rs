@@ -1,4 +1,9 @@
 //! `/api/v1/saisines`: list, get, create, update, assign, and each move.
+//!
+//! Readers get every direct identifier masked. Mediators and administrators get a saisine
+//! whole, and every answer that carries it whole (reading, creation, change, move,
+//! assignment, reminder) is recorded in the audit log in the same transaction as the read
+//! that fills the answer: no unmasked answer leaves without its audit record.
 
 use rocket::http::Status;
 use rocket::response::status::Created;
@@ -10,9 +15,11 @@ use serde_json::json;
 use super::model::{EventJson, SaisineFull, SaisineInput, SaisineSummary};
 use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
+use crate::db::audit::Actor;
+use crate::db::pool::write_transaction;
 use crate::db::saisines::{self, Stamp};
-use crate::db::{audit, events, list, operations};
-use crate::domain::Reference;
+use crate::db::{audit, events, list, operations, DbConn, DbResult};
+use crate::domain::{Reference, Saisine};
 use crate::web::auth::{Mediator, Reader};
 use crate::web::context::Now;
 use crate::web::error::ApiError;
@@ -34,6 +41,22 @@ pub fn body<T>(input: JsonBody<'_, T>) -> Result<T, ApiError> {
     })
 }
 
+/// Reads a saisine whole for a mediator's answer and records that personal data left, in one
+/// transaction; `what` says which request it was.
+fn read_whole(
+    conn: &mut DbConn,
+    reference: Reference,
+    actor: &Actor,
+    what: &str,
+    at: chrono::NaiveDateTime,
+) -> DbResult<Saisine> {
+    write_transaction(conn, |conn| {
+        let saisine = saisines::find(conn, reference)?;
+        audit::record(conn, actor, AuditAction::PersonalDataViewed, &reference.to_string(), what, at)?;
+        Ok(saisine)
+    })
+}
+
 #[get("/saisines?<query..>")]
 async fn list_saisines(
     user: Reader,
@@ -52,7 +75,8 @@ async fn list_saisines(
             ))
         })
         .await?;
-    let items: Vec<SaisineSummary> = page.saisines.iter().map(|s| SaisineSummary::new(s, now.today)).collect();
+    let reveal = user.0.role.sees_personal_data();
+    let items: Vec<SaisineSummary> = page.saisines.iter().map(|s| SaisineSummary::new(s, now.today, reveal)).collect();
     Ok(Json(json!({ "items": items, "total": total, "next_cursor": page.next.map(|c| c.encode()) })))
 }
 
@@ -61,13 +85,13 @@ async fn list_saisines(
 async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Result<Json<Value>, ApiError> {
     let reveal = user.0.role.sees_personal_data();
     let actor = user.0.actor();
-    let saisine = db
-        .run(move |conn| {
-            let saisine = saisines::find(conn, reference)?;
+    let saisine =
+        db.run(move |conn| {
             if reveal {
-                audit::record(conn, &actor, AuditAction::PersonalDataViewed, &reference.to_string(), "api", now.at)?;
+                read_whole(conn, reference, &actor, "api", now.at)
+            } else {
+                saisines::find(conn, reference)
             }
-            Ok(saisine)
         })
         .await?;
     let body = if reveal {
@@ -79,14 +103,15 @@ async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Re
 }
 
 #[get("/saisines/<reference>/evenements")]
-async fn timeline(_user: Reader, reference: Reference, db: Db) -> Result<Json<Vec<EventJson>>, ApiError> {
+async fn timeline(user: Reader, reference: Reference, db: Db) -> Result<Json<Vec<EventJson>>, ApiError> {
+    let reveal = user.0.role.sees_personal_data();
     let events = db
         .run(move |conn| {
             let id = saisines::find(conn, reference)?.id;
             events::for_saisine(conn, id)
         })
         .await?;
-    Ok(Json(events.iter().map(EventJson::from).collect()))
+    Ok(Json(events.iter().map(|e| EventJson::new(e, reveal)).collect()))
 }
 
 #[post("/saisines", data = "<input>")]
@@ -104,7 +129,7 @@ async fn create(
     let saisine = db
         .run(move |conn| {
             let reference = operations::record(conn, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+            read_whole(conn, reference, &actor, "api : création", now.at)
         })
         .await?;
     let location = format!("/api/v1/saisines/{}", saisine.reference);
@@ -125,7 +150,7 @@ async fn update(
         .run(move |conn| {
             let draft = input.over(saisines::find(conn, reference)?.facts.to_draft());
             operations::edit(conn, reference, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+            read_whole(conn, reference, &actor, "api : modification", now.at)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -149,11 +174,11 @@ async fn act(
     }
     let action = input.to_action(step, now.today)?;
     let note = input.note_text();
-    let actor = user.0.actor();
+    let (actor, what) = (user.0.actor(), format!("api : {}", step.slug()));
     let saisine = db
         .run(move |conn| {
             operations::step(conn, reference, action.as_ref(), &note, now.today, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+            read_whole(conn, reference, &actor, &what, now.at)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -179,7 +204,7 @@ async fn assign(
     let saisine = db
         .run(move |conn| {
             operations::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })?;
-            saisines::find(conn, reference)
+            read_whole(conn, reference, &actor, "api : attribution", now.at)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -216,7 +241,7 @@ async fn remind(
                 now.today,
                 &Stamp { actor: &actor, at: now.at },
             )?;
-            saisines::find(conn, reference)
+            read_whole(conn, reference, &actor, "api : relance", now.at)
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))

@@ -6,6 +6,9 @@ use rocket::{get, post, routes, Either, Route};
 use rocket_dyn_templates::{context, Template};
 
 use super::form::{FormErrors, SaisineForm};
+use crate::auth::audit::AuditAction;
+use crate::db::audit;
+use crate::db::pool::write_transaction;
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::saisines::{self, Stamp};
 use crate::db::{operations, DbError};
@@ -66,10 +69,28 @@ async fn create(
     }
 }
 
+/// The edit form holds every personal field whole: opening it is recorded in the audit log,
+/// in the transaction that reads the saisine.
 #[get("/saisines/<reference>/modifier")]
-async fn edit_form(_user: Mediator, reference: Reference, db: Db, layout: Layout) -> Result<Template, PageError> {
-    let (saisine, lists) =
-        db.run(move |conn| Ok((saisines::find(conn, reference)?, ReferenceLists::load(conn)?))).await?;
+async fn edit_form(
+    user: Mediator,
+    reference: Reference,
+    db: Db,
+    layout: Layout,
+    now: Now,
+) -> Result<Template, PageError> {
+    let actor = user.0.actor();
+    let (saisine, lists) = db
+        .run(move |conn| {
+            let saisine = write_transaction(conn, |conn| {
+                let saisine = saisines::find(conn, reference)?;
+                let target = reference.to_string();
+                audit::record(conn, &actor, AuditAction::PersonalDataViewed, &target, "modification", now.at)?;
+                Ok(saisine)
+            })?;
+            Ok((saisine, ReferenceLists::load(conn)?))
+        })
+        .await?;
     Ok(form_page(layout, &lists, &saisine.facts.to_draft(), FormErrors::default(), Some(reference)))
 }
 
