@@ -18,4 +18,5 @@ mod platform;
 mod report_data;
 mod report_property;
 mod reports;
+mod security_address;
 mod support;
