@@ -19,4 +19,5 @@ mod report_data;
 mod report_property;
 mod reports;
 mod security_address;
+mod security_sessions;
 mod support;
