@@ -19,5 +19,6 @@ mod report_data;
 mod report_property;
 mod reports;
 mod security_address;
+mod security_counters;
 mod security_sessions;
 mod support;
