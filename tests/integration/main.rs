@@ -20,5 +20,7 @@ mod report_property;
 mod reports;
 mod security_address;
 mod security_counters;
+mod security_forms;
+mod security_panics;
 mod security_sessions;
 mod support;

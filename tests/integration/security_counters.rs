@@ -18,11 +18,7 @@ const ATTEMPTS: usize = 20;
 
 /// The account's lock: until when, and how many locks in a row.
 fn lock_of(dir: &TestDir, user: UserId) -> (Option<chrono::NaiveDateTime>, i32) {
-    users::table
-        .find(user.0)
-        .select((users::locked_until, users::lock_count))
-        .first(&mut connect(dir))
-        .expect("compte")
+    users::table.find(user.0).select((users::locked_until, users::lock_count)).first(&mut connect(dir)).expect("compte")
 }
 
 #[rocket::async_test]

@@ -32,9 +32,12 @@ fn the_pre_sign_in_and_session_cookies_end_with_the_browser() {
     let page = browser.get("/connexion");
     assert_browser_session(&set_cookie(&page, "mediation_csrf"));
     let token = crate::support::csrf_of(&page.into_string().unwrap());
-    let body =
-        serde_urlencoded::to_string([("csrf_token", token.as_str()), ("email", MEDIATOR_EMAIL), ("password", PASSWORD)])
-            .unwrap();
+    let body = serde_urlencoded::to_string([
+        ("csrf_token", token.as_str()),
+        ("email", MEDIATOR_EMAIL),
+        ("password", PASSWORD),
+    ])
+    .unwrap();
     let signed_in = browser.client.post("/connexion").header(ContentType::Form).body(body).dispatch();
     assert_eq!(signed_in.status(), Status::SeeOther);
     assert_browser_session(&set_cookie(&signed_in, "mediation_session"));

@@ -70,12 +70,13 @@ fn origin_is_ours(request: &Request<'_>, origin: &str) -> bool {
     let Some((_, authority)) = origin.split_once("://") else { return false };
     let authority = authority.trim_end_matches('/');
     let host = request.host().map(|h| h.to_string());
+    let header = request.headers().get_one("Host").map(str::to_string);
     let public = request
         .rocket()
         .state::<AppState>()
         .and_then(|s| s.config.public_url.clone())
         .and_then(|url| url.split_once("://").map(|(_, rest)| rest.split('/').next().unwrap_or("").to_string()));
-    [host, public].into_iter().flatten().any(|ours| !ours.is_empty() && ours.eq_ignore_ascii_case(authority))
+    [host, header, public].into_iter().flatten().any(|ours| !ours.is_empty() && ours.eq_ignore_ascii_case(authority))
 }
 
 /// A request guard for forms that have no session token (the public partner form): refuses a
