@@ -19,6 +19,7 @@ mod report_data;
 mod report_property;
 mod reports;
 mod security_address;
+mod security_audit;
 mod security_counters;
 mod security_forms;
 mod security_panics;

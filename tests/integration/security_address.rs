@@ -79,7 +79,7 @@ fn an_invalid_proxy_address_stops_the_start() {
     let dir = crate::support::TestDir::new();
     let figment = crate::support::test_figment(&dir).merge(("trusted_proxies", "127.0.0.300"));
     let rocket = mediation::web::build(figment, std::sync::Arc::new(mediation::domain::clock::SystemClock));
-    let error = rocket::local::blocking::Client::tracked(rocket).err().expect("the start is refused");
+    let error = rocket::local::blocking::Client::tracked(rocket).expect_err("the start is refused");
     assert!(matches!(error.kind(), rocket::error::ErrorKind::FailedFairings(_)));
 }
 

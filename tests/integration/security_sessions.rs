@@ -51,7 +51,7 @@ fn an_unreadable_secret_key_stops_the_start_with_a_clear_message() {
         crate::support::test_figment(&dir),
         std::sync::Arc::new(mediation::domain::clock::SystemClock),
     );
-    let error = rocket::local::blocking::Client::tracked(rocket).err().expect("no start without a secret key");
+    let error = rocket::local::blocking::Client::tracked(rocket).expect_err("no start without a secret key");
     assert!(matches!(error.kind(), rocket::error::ErrorKind::FailedFairings(_)));
 }
 

@@ -79,22 +79,6 @@ fn origin_is_ours(request: &Request<'_>, origin: &str) -> bool {
     [host, header, public].into_iter().flatten().any(|ours| !ours.is_empty() && ours.eq_ignore_ascii_case(authority))
 }
 
-/// A request guard for forms that have no session token (the public partner form): refuses a
-/// cross-site request before its body is read.
-pub struct SameOrigin;
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for SameOrigin {
-    type Error = ();
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        if cross_site(request) {
-            tracing::warn!(path = %request.uri().path(), "envoi depuis un autre site refusé");
-            return Outcome::Error((Status::Forbidden, ()));
-        }
-        Outcome::Success(SameOrigin)
-    }
-}
-
 fn refused<'r, T: FromData<'r, Error = ()>>(request: &Request<'_>, why: &str) -> data::Outcome<'r, T> {
     tracing::warn!(path = %request.uri().path(), why, "jeton CSRF absent ou invalide");
     data::Outcome::Error((Status::Forbidden, ()))
@@ -171,15 +155,46 @@ impl<'r, T: FromForm<'r> + Send + 'r> FromData<'r> for ProtectedUpload<'r, T> {
         let Some(expected) = expected(request).await else {
             return refused(request, "aucune session");
         };
-        let form = match Form::<Contextual<'r, T>>::from_data(request, data).await {
-            data::Outcome::Success(form) => form.into_inner(),
-            data::Outcome::Error((status, _)) => return data::Outcome::Error((status, ())),
-            data::Outcome::Forward(forward) => return data::Outcome::Forward(forward),
+        let form = match multipart::<T, Self>(request, data).await {
+            Ok(form) => form,
+            Err(outcome) => return outcome,
         };
         if !same(form.context.field_value(FIELD).unwrap_or_default(), &expected) {
             return refused(request, "jeton");
         }
         data::Outcome::Success(ProtectedUpload(form))
+    }
+}
+
+/// Parses a multipart body; its errors stay in the context, except a body that is no form.
+async fn multipart<'r, T: FromForm<'r> + Send + 'r, G: FromData<'r, Error = ()>>(
+    request: &'r Request<'_>,
+    data: Data<'r>,
+) -> Result<Contextual<'r, T>, data::Outcome<'r, G>> {
+    match Form::<Contextual<'r, T>>::from_data(request, data).await {
+        data::Outcome::Success(form) => Ok(form.into_inner()),
+        data::Outcome::Error((status, _)) => Err(data::Outcome::Error((status, ()))),
+        data::Outcome::Forward(forward) => Err(data::Outcome::Forward(forward)),
+    }
+}
+
+/// The public partner form's multipart body: no session, so no session token (its own signed
+/// token is checked by the handler), but a request from another site is refused before its
+/// body is read.
+pub struct SameOriginUpload<'r, T>(pub Contextual<'r, T>);
+
+#[rocket::async_trait]
+impl<'r, T: FromForm<'r> + Send + 'r> FromData<'r> for SameOriginUpload<'r, T> {
+    type Error = ();
+
+    async fn from_data(request: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        if cross_site(request) {
+            return refused(request, "autre site");
+        }
+        match multipart::<T, Self>(request, data).await {
+            Ok(form) => data::Outcome::Success(SameOriginUpload(form)),
+            Err(outcome) => outcome,
+        }
     }
 }
 

@@ -6,5 +6,5 @@ pub mod csrf;
 pub mod guards;
 pub mod session;
 
-pub use csrf::{CsrfOnly, CsrfToken, Protected, ProtectedUpload, SameOrigin};
+pub use csrf::{CsrfOnly, CsrfToken, Protected, ProtectedUpload, SameOriginUpload};
 pub use guards::{Admin, ClientIp, CurrentUser, Mediator, Reader, SignedIn};

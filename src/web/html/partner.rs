@@ -1,7 +1,6 @@
 //! The public partner form (boîte générique): no account, a signed token instead of a
 //! session, submissions straight into the mediators' queue.
 
-use rocket::form::{Contextual, Form};
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{get, post, routes, Either, Route, State};
@@ -14,7 +13,7 @@ use crate::db::{referrals, DbError};
 use crate::domain::referral::{ReferralDraft, MAX_ACCOUNT};
 use crate::domain::{FieldError, Reference};
 use crate::report::pdf::acknowledgement::{self, Acknowledgement};
-use crate::web::auth::{ClientIp, SameOrigin};
+use crate::web::auth::{ClientIp, SameOriginUpload};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::state::{AppState, Db};
@@ -75,9 +74,8 @@ impl<'r> rocket::request::FromRequest<'r> for Oversized {
 
 #[post("/partenaires/saisine", data = "<form>")]
 async fn submit(
-    _origin: SameOrigin,
     oversized: Oversized,
-    form: Form<Contextual<'_, PartnerForm<'_>>>,
+    form: SameOriginUpload<'_, PartnerForm<'_>>,
     db: Db,
     state: &State<AppState>,
     ip: ClientIp,
@@ -87,7 +85,7 @@ async fn submit(
     if oversized.0 {
         return Err(PageError::TooLarge);
     }
-    let form = form.into_inner();
+    let form = form.0;
     if partner_form::body_too_large(&form) {
         return Err(PageError::TooLarge);
     }
