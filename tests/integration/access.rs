@@ -216,7 +216,12 @@ fn a_reader_sees_every_personal_field_masked_on_every_page_and_in_the_api() {
     let at = crate::support::noon(crate::support::TODAY).naive_utc();
     let token = FormToken { nonce: "essai", expires_at: at + chrono::Duration::hours(2) };
     let mut conn = crate::support::connect(&app.dir);
-    let reference = referrals::submit(&mut conn, &draft, &[], &token, "192.0.2.1", at).unwrap().to_string();
+    let file = mediation::db::attachments::NewAttachment {
+        file_name: "arret Yanis Benali.pdf".into(),
+        content_type: "application/pdf".into(),
+        data: b"%PDF-1.4\n%%EOF\n".to_vec(),
+    };
+    let reference = referrals::submit(&mut conn, &draft, &[file], &token, "192.0.2.1", at).unwrap().to_string();
     // An edit puts the old and new name and address in the timeline.
     let edit =
         serde_json::json!({ "requester_name": "Yanis Benali-Durand", "address": "5 quai Saint-Vincent, 69001 Lyon" });

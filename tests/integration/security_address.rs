@@ -103,3 +103,32 @@ fn rocket_reads_no_address_header_of_its_own() {
     let effective: rocket::Config = mediation::config::figment().extract().unwrap();
     assert_eq!(effective.ip_header, None);
 }
+
+#[test]
+fn the_partner_form_limit_holds_whatever_address_the_client_claims() {
+    use crate::security_sessions::{partner_fields, partner_token};
+    let app = TestApp::configured(TODAY, |f| f.merge(("partner_form_per_hour", 2)));
+    let partner = app.anonymous();
+    let tokens: Vec<String> = (0..3).map(|_| partner_token(&partner)).collect();
+    app.clock.advance(chrono::Duration::seconds(20));
+    let remote: SocketAddr = format!("{CLIENT}:40000").parse().unwrap();
+    let statuses: Vec<Status> = tokens
+        .iter()
+        .enumerate()
+        .map(|(n, token)| {
+            let fields = partner_fields(token);
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (content_type, body) = crate::partner::multipart(&fields, &[]);
+            partner
+                .client
+                .post("/partenaires/saisine")
+                .remote(remote)
+                .header(content_type)
+                .header(Header::new("X-Real-IP", format!("192.0.2.{}", n + 1)))
+                .body(body)
+                .dispatch()
+                .status()
+        })
+        .collect();
+    assert_eq!(statuses, [Status::SeeOther, Status::SeeOther, Status::TooManyRequests]);
+}

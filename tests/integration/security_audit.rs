@@ -32,9 +32,17 @@ fn every_api_answer_that_carries_personal_data_is_recorded() {
     let assigned = app.post_json(&format!("/api/v1/saisines/{reference}/attribution"), &json!({ "assignee": null }));
     assert_eq!(assigned.status(), Status::Ok);
     app.saisine(&reference);
+    app.timeline_kinds(&reference);
     assert_eq!(
         views(&app, &reference),
-        ["api : création", "api : modification", "api : prise-en-charge", "api : attribution", "api"]
+        [
+            "api : création",
+            "api : modification",
+            "api : prise-en-charge",
+            "api : attribution",
+            "api",
+            "api : historique"
+        ]
     );
 }
 

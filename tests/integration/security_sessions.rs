@@ -88,7 +88,7 @@ fn the_server_binary_refuses_to_start_without_its_secret_key() {
     assert!(stderr.contains("clé secrète") && stderr.contains("ne démarre pas"), "{stderr}");
 }
 
-fn partner_fields(token: &str) -> Vec<(&'static str, String)> {
+pub fn partner_fields(token: &str) -> Vec<(&'static str, String)> {
     vec![
         ("form_token", token.to_string()),
         ("partner", "defenseur_des_droits".into()),
@@ -104,7 +104,7 @@ fn partner_fields(token: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn partner_token(partner: &Browser) -> String {
+pub fn partner_token(partner: &Browser) -> String {
     let page = partner.page("/partenaires/saisine");
     let marker = r#"name="form_token" value=""#;
     let start = page.find(marker).expect("jeton du formulaire") + marker.len();

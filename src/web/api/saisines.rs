@@ -1,7 +1,7 @@
 //! `/api/v1/saisines`: list, get, create, update, assign, and each move.
 //!
 //! Readers get every direct identifier masked. Mediators and administrators get a saisine
-//! whole, and every answer that carries it whole (reading, creation, change, move,
+//! whole, and every answer that carries it whole (reading, timeline, creation, change, move,
 //! assignment, reminder) is recorded in the audit log in the same transaction as the read
 //! that fills the answer: no unmasked answer leaves without its audit record.
 
@@ -103,12 +103,20 @@ async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Re
 }
 
 #[get("/saisines/<reference>/evenements")]
-async fn timeline(user: Reader, reference: Reference, db: Db) -> Result<Json<Vec<EventJson>>, ApiError> {
+async fn timeline(user: Reader, reference: Reference, db: Db, now: Now) -> Result<Json<Vec<EventJson>>, ApiError> {
     let reveal = user.0.role.sees_personal_data();
+    let (actor, at) = (user.0.actor(), now.at);
+    // A mediator's timeline shows edited names and addresses whole: recorded like a read.
     let events = db
         .run(move |conn| {
-            let id = saisines::find(conn, reference)?.id;
-            events::for_saisine(conn, id)
+            write_transaction(conn, |conn| {
+                let id = saisines::find(conn, reference)?.id;
+                if reveal {
+                    let target = reference.to_string();
+                    audit::record(conn, &actor, AuditAction::PersonalDataViewed, &target, "api : historique", at)?;
+                }
+                events::for_saisine(conn, id)
+            })
         })
         .await?;
     Ok(Json(events.iter().map(|e| EventJson::new(e, reveal)).collect()))

@@ -58,10 +58,13 @@ async fn render(
         })
         .await?;
     let deadlines = DeadlinesView::new(&queue_entry, &settings, today);
+    // A file's name, chosen by whoever sent it, may hold the person's name: not for readers.
     let files: Vec<_> = files
         .iter()
-        .map(|f| {
-            context! { id: f.id, file_name: &f.file_name, size_kb: (f.size + 1023) / 1024,
+        .enumerate()
+        .map(|(n, f)| {
+            let file_name = if reveal { f.file_name.clone() } else { format!("Pièce jointe n° {}", n + 1) };
+            context! { id: f.id, file_name, size_kb: (f.size + 1023) / 1024,
             uploaded_at: f.uploaded_at.format("%d/%m/%Y %H:%M").to_string(), uploaded_by: &f.uploaded_by }
         })
         .collect();
