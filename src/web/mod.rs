@@ -60,6 +60,12 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
             Box::pin(async move {
                 let config = rocket.config();
                 tracing::info!(address = %config.address, port = config.port, "Médiation est prête");
+                if config.address.is_unspecified() {
+                    tracing::warn!(
+                        "écoute sur toutes les interfaces (réglage explicite) : le port ne doit être joignable que par le \
+                         proxy inverse qui sert TLS"
+                    );
+                }
                 announce_setup_link(rocket).await;
             })
         }))
