@@ -51,6 +51,26 @@ pub struct AppConfig {
     /// Minutes between two runs of the deadline sweep inside the server; 0 turns it off
     /// (e.g. when `mediation sweep` runs from cron instead).
     pub sweep_interval_minutes: u64,
+    /// The reverse proxies' own addresses: only a connection from one of them may name the
+    /// client's address in `client_ip_header`. Empty (the default): no header is believed.
+    #[serde(deserialize_with = "string_or_list")]
+    pub trusted_proxies: Vec<String>,
+    /// The header the trusted proxies write the client's address in.
+    pub client_ip_header: String,
+}
+
+/// A list setting given as a TOML list or as one string (`MEDIATION_TRUSTED_PROXIES=a,b`).
+fn string_or_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(text) => vec![text],
+        OneOrMany::Many(list) => list,
+    })
 }
 
 impl Default for AppConfig {
@@ -67,6 +87,8 @@ impl Default for AppConfig {
             partner_form_min_seconds: 3,
             partner_form_max_minutes: 120,
             sweep_interval_minutes: 60,
+            trusted_proxies: Vec::new(),
+            client_ip_header: "X-Real-IP".into(),
         }
     }
 }
@@ -79,7 +101,15 @@ impl AppConfig {
     }
 
     pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
-        figment.extract().map_err(|e| ConfigError::Invalid(e.to_string()))
+        let config: AppConfig = figment.extract().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        config.proxies()?;
+        Ok(config)
+    }
+
+    /// The trusted proxies' addresses, checked.
+    pub fn proxies(&self) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+        crate::web::client_address::parse_list(&self.trusted_proxies)
+            .map_err(|bad| ConfigError::Invalid(format!("trusted_proxies : « {bad} » n'est pas une adresse IP")))
     }
 }
 
@@ -107,6 +137,9 @@ fn default_limits() -> rocket::data::Limits {
 /// `MEDIATION_*` environment variables over it.
 pub fn figment() -> Figment {
     Figment::from(rocket::Config::default())
+        // Rocket would believe `X-Real-IP` from anyone: the application reads the client's
+        // address itself (`trusted_proxies`, `client_ip_header`).
+        .merge(("ip_header", false))
         .merge(Serialized::defaults(AppConfig::default()))
         .merge(Serialized::default("limits", default_limits()))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())

@@ -50,8 +50,8 @@ impl From<diesel::result::Error> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
-/// A use case's write transaction (BEGIN IMMEDIATE on SQLite).
-pub(crate) fn write<T>(
+/// A use case's write transaction (BEGIN IMMEDIATE on SQLite); nested, a savepoint.
+pub fn write<T>(
     conn: &mut crate::db::DbConn,
     work: impl FnOnce(&mut crate::db::DbConn) -> AppResult<T>,
 ) -> AppResult<T> {

@@ -185,3 +185,20 @@ pub fn assign(conn: &mut DbConn, reference: Reference, assignee: Option<UserId>,
         Ok(audit::record(conn, stamp.actor, AuditAction::SaisineAssigned, &target, &text, stamp.at)?)
     })
 }
+
+/// Reads a saisine whole for someone allowed to see its personal data, and records that access
+/// in the audit log in the same transaction (the caller's, when there is one); `what` says
+/// where the data went (a page, an API answer).
+pub fn reveal(
+    conn: &mut DbConn,
+    reference: Reference,
+    actor: &super::Actor,
+    what: &str,
+    at: chrono::NaiveDateTime,
+) -> AppResult<Saisine> {
+    write(conn, |conn| {
+        let saisine = store::find(conn, reference)?;
+        audit::record(conn, actor, AuditAction::PersonalDataViewed, &reference.to_string(), what, at)?;
+        Ok(saisine)
+    })
+}

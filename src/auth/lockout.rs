@@ -17,7 +17,12 @@ pub struct AfterFailure {
 
 /// Counts a failure; the fifth in a row locks the account.
 pub fn after_failure(failed_attempts: i32, lock_count: i32, now: NaiveDateTime) -> AfterFailure {
-    let failed_attempts = failed_attempts + 1;
+    after_counted(failed_attempts + 1, lock_count, now)
+}
+
+/// What the account becomes once the database counted `failed_attempts` failures in a row:
+/// locked from the fifth on (the counter then starts again).
+pub fn after_counted(failed_attempts: i32, lock_count: i32, now: NaiveDateTime) -> AfterFailure {
     if failed_attempts < FAILURES_BEFORE_LOCK {
         return AfterFailure { failed_attempts, lock_count, locked_until: None };
     }

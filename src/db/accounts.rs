@@ -8,7 +8,7 @@ use super::pool::write_transaction;
 use super::users::{self, NewAccount, UserRow};
 use super::{sessions, setup, DbConn, DbError, DbResult};
 use crate::auth::audit::AuditAction;
-use crate::auth::lockout::{self, after_failure};
+use crate::auth::lockout;
 use crate::auth::password::{self, PasswordError};
 use crate::auth::secret_box::SecretBox;
 use crate::auth::{tokens, totp, Role, UserId};
@@ -90,7 +90,7 @@ pub fn sign_in(
         return Err(failed(conn, &actor, email, "compte verrouillé", at));
     }
     if !password_ok {
-        users::record_failure(conn, UserId(user.id), after_failure(user.failed_attempts, user.lock_count, at))?;
+        users::count_failure(conn, UserId(user.id), at)?;
         return Err(failed(conn, &actor, email, "mot de passe erroné", at));
     }
     if !user.active {
@@ -128,7 +128,7 @@ pub fn second_factor(
         users::record_success(conn, user)?;
         sessions::complete_second_factor(conn, session_hash, at)?;
     } else {
-        users::record_failure(conn, user, after_failure(row.failed_attempts, row.lock_count, at))?;
+        users::count_failure(conn, user, at)?;
         audit::record(conn, actor, AuditAction::SecondFactorFailed, &row.email, "", at)?;
     }
     Ok(accepted)

@@ -31,6 +31,7 @@ pub const TABLES: &[&str] = &[
     "followups",
     "pending_imports",
     "imported_files",
+    "used_form_tokens",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -62,7 +63,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         deadline_settings,
         followups,
         pending_imports,
-        imported_files
+        imported_files,
+        used_form_tokens
     ))
 }
 
@@ -216,6 +218,7 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
     copy_whole!(source, target, progress, imported_files, (
         digest: String, file_name: String, imported_at: NaiveDateTime
     ));
+    copy_whole!(source, target, progress, used_form_tokens, (nonce: String, expires_at: NaiveDateTime));
     reset_sequences(target)
 }
 

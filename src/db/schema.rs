@@ -221,6 +221,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    used_form_tokens (nonce) {
+        nonce -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(external_references -> saisines (saisine_id));
 diesel::joinable!(saisine_motifs -> saisines (saisine_id));
 diesel::joinable!(followups -> saisines (saisine_id));
@@ -251,5 +258,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     followups,
     pending_imports,
     external_references,
-    imported_files
+    imported_files,
+    used_form_tokens
 );

@@ -4,9 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::pool::write_transaction;
 use super::schema::{recovery_codes, users};
 use super::{DbConn, DbError, DbResult};
-use crate::auth::lockout::AfterFailure;
+use crate::auth::lockout;
 use crate::auth::{Role, UserId};
 use crate::domain::DomainError;
 
@@ -130,15 +131,33 @@ pub fn assignable(conn: &mut DbConn) -> DbResult<Vec<User>> {
     Ok(list(conn)?.into_iter().filter(|u| u.active && u.role.can_work_on_saisines()).collect())
 }
 
-pub fn record_failure(conn: &mut DbConn, id: UserId, after: AfterFailure) -> DbResult<()> {
-    diesel::update(users::table.find(id.0))
-        .set((
-            users::failed_attempts.eq(after.failed_attempts),
-            users::lock_count.eq(after.lock_count),
-            users::locked_until.eq(after.locked_until),
-        ))
-        .execute(conn)?;
-    Ok(())
+/// Counts one failed sign-in or second-factor code. The database increments the counter
+/// inside a write transaction and the lock is decided from the value it left, so failures
+/// sent at the same moment are each counted (a read-then-write would lose all but one).
+/// A locked account counts no more failures until its lock ends.
+pub fn count_failure(conn: &mut DbConn, id: UserId, at: NaiveDateTime) -> DbResult<()> {
+    write_transaction(conn, |conn| {
+        let unlocked = users::locked_until.is_null().or(users::locked_until.le(at));
+        let counted = diesel::update(users::table.find(id.0).filter(unlocked))
+            .set(users::failed_attempts.eq(users::failed_attempts + 1))
+            .execute(conn)?;
+        if counted == 0 {
+            return Ok(());
+        }
+        let (failed, locks): (i32, i32) =
+            users::table.find(id.0).select((users::failed_attempts, users::lock_count)).first(conn)?;
+        let after = lockout::after_counted(failed, locks, at);
+        if after.locked_until.is_some() {
+            diesel::update(users::table.find(id.0))
+                .set((
+                    users::failed_attempts.eq(after.failed_attempts),
+                    users::lock_count.eq(after.lock_count),
+                    users::locked_until.eq(after.locked_until),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 pub fn record_success(conn: &mut DbConn, id: UserId) -> DbResult<()> {

@@ -22,6 +22,7 @@ use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
+pub use auth::address as client_address;
 pub use state::AppState;
 
 use crate::auth::secret_box::SecretBox;
@@ -36,15 +37,15 @@ pub fn rocket() -> Rocket<Build> {
 
 /// The application on a given figment and clock: tests use this.
 pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
-    let figment = match config::with_secret_key(figment.clone()) {
-        Ok(with_key) => with_key,
-        Err(e) => {
-            tracing::error!(error = %e, "clé secrète indisponible");
-            figment
-        }
+    crate::logging::install_panic_hook();
+    // Without its secret key the server does not start (see `database_stage`): an empty or
+    // guessable key would sign partner links and seal second-factor seeds.
+    let (figment, secret) = match config::with_secret_key(figment.clone()) {
+        Ok(with_key) => (with_key, Ok(())),
+        Err(e) => (figment, Err(e.to_string())),
     };
     rocket::custom(figment)
-        .attach(database_stage(clock))
+        .attach(database_stage(clock, secret))
         .attach(template::fairing())
         .attach(fairings::SecurityHeaders)
         .attach(fairings::RequestLog)
@@ -59,14 +60,40 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
             Box::pin(async move {
                 let config = rocket.config();
                 tracing::info!(address = %config.address, port = config.port, "Médiation est prête");
+                if config.address.is_unspecified() {
+                    tracing::warn!(
+                        "écoute sur toutes les interfaces (réglage explicite) : le port ne doit être joignable que par le \
+                         proxy inverse qui sert TLS"
+                    );
+                }
                 announce_setup_link(rocket).await;
             })
         }))
 }
 
-/// Migrates the database, then opens the pool the requests share.
-fn database_stage(clock: Arc<dyn Clock>) -> AdHoc {
+/// The secret key the figment now holds (created or configured).
+fn secret_key(figment: &Figment, problem: Result<(), String>) -> Result<String, String> {
+    problem?;
+    match figment.extract_inner::<String>("secret_key") {
+        Ok(key) if !key.trim().is_empty() => Ok(key),
+        _ => Err("aucune clé secrète configurée".into()),
+    }
+}
+
+/// Checks the secret key, migrates the database, then opens the pool the requests share.
+fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
     AdHoc::try_on_ignite("Base de données", move |rocket| async move {
+        let secret = match secret_key(rocket.figment(), secret) {
+            Ok(secret) => secret,
+            Err(e) => {
+                tracing::error!(
+                    error = %e,
+                    "clé secrète illisible ou impossible à créer : le serveur ne démarre pas (vérifiez le fichier \
+                     secret_key du dossier de données, ses droits, ou le réglage ROCKET_SECRET_KEY)"
+                );
+                return Err(rocket);
+            }
+        };
         let config = match AppConfig::from_figment(rocket.figment()) {
             Ok(config) => config,
             Err(e) => {
@@ -86,11 +113,11 @@ fn database_stage(clock: Arc<dyn Clock>) -> AdHoc {
         match ready {
             Ok(Ok(pool)) => {
                 let config = AppConfig::from_figment(rocket.figment()).unwrap_or_default();
-                let secret: String = rocket.figment().extract_inner("secret_key").unwrap_or_default();
                 let secure_cookies = config.secure_cookies || rocket.figment().find_value("tls").is_ok();
                 let secrets = SecretBox::new(&secret, "totp");
                 let signer = Signer::new(&secret, "partenaires");
-                Ok(rocket.manage(AppState { pool, clock, config, secrets, signer, secure_cookies }))
+                let proxies = config.proxies().unwrap_or_default();
+                Ok(rocket.manage(AppState { pool, clock, config, secrets, signer, secure_cookies, proxies }))
             }
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "base de données indisponible");

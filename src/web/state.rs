@@ -21,6 +21,8 @@ pub struct AppState {
     pub signer: Signer,
     /// Cookies marked Secure and HSTS sent: TLS by Rocket itself or by a reverse proxy.
     pub secure_cookies: bool,
+    /// The reverse proxies allowed to name the client's address (`trusted_proxies`).
+    pub proxies: Vec<std::net::IpAddr>,
 }
 
 /// A handle on the pool for one request; database work runs on the blocking thread pool.
@@ -38,7 +40,7 @@ impl Db {
             work(&mut conn)
         })
         .await
-        .map_err(|e| DbError::Corrupt(format!("tâche interrompue : {e}")))?
+        .map_err(|e| DbError::Corrupt(interrupted(&e)))?
     }
 
     /// Runs a use case of the application layer on a pooled connection.
@@ -53,7 +55,17 @@ impl Db {
             work(&mut conn)
         })
         .await
-        .map_err(|e| AppError::Db(DbError::Corrupt(format!("tâche interrompue : {e}"))))?
+        .map_err(|e| AppError::Db(DbError::Corrupt(interrupted(&e))))?
+    }
+}
+
+/// Why a blocking task ended early, without its panic message (which may quote user input,
+/// and tokio's `JoinError` would print it).
+pub fn interrupted(error: &rocket::tokio::task::JoinError) -> String {
+    if error.is_panic() {
+        "tâche interrompue par une panique".into()
+    } else {
+        "tâche annulée".into()
     }
 }
 

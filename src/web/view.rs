@@ -1,5 +1,6 @@
 //! What templates and API answers show of a saisine: labels resolved, dates in French,
-//! personal data masked where the page is a list.
+//! personal data masked where the page is a list, and every direct identifier masked for a
+//! reader (`reveal` false): name as initials, NIR, e-mail, phone, postal address.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -12,6 +13,28 @@ use crate::domain::contact::{mask_email, mask_phone};
 use crate::domain::dates::french;
 use crate::domain::paris::paris_datetime;
 use crate::domain::{Saisine, Status};
+pub use crate::report::csv::mask_name;
+
+/// What a reader sees in place of a postal address.
+pub const MASKED_ADDRESS: &str = "••• (adresse masquée)";
+
+/// A name whole, or as initials for a reader.
+pub fn name_for(name: &str, reveal: bool) -> String {
+    if reveal {
+        name.to_string()
+    } else {
+        mask_name(name)
+    }
+}
+
+/// An address whole, or masked for a reader.
+pub fn address_for(address: &str, reveal: bool) -> String {
+    if reveal {
+        address.to_string()
+    } else {
+        MASKED_ADDRESS.to_string()
+    }
+}
 
 /// Days since reception, or from reception to closing once closed.
 pub fn age_in_days(saisine: &Saisine, today: NaiveDate) -> i64 {
@@ -32,7 +55,7 @@ impl Choice {
     }
 }
 
-/// One line of the list: identity masked.
+/// One line of the list: identity masked (the name too, as initials, for a reader).
 #[derive(Debug, Serialize)]
 pub struct ListItem {
     pub reference: String,
@@ -49,14 +72,15 @@ pub struct ListItem {
 }
 
 impl ListItem {
-    pub fn new(saisine: &Saisine, lists: &ReferenceLists, today: NaiveDate) -> Self {
+    /// `reveal`: whether the viewer may see the name whole (not a reader).
+    pub fn new(saisine: &Saisine, lists: &ReferenceLists, today: NaiveDate, reveal: bool) -> Self {
         let facts = &saisine.facts;
         let status = saisine.lifecycle.status();
         ListItem {
             reference: saisine.reference.to_string(),
             received_on: french(facts.received_on),
             channel: Choice::new(facts.channel.code(), facts.channel.label()),
-            requester_name: facts.requester.name.clone(),
+            requester_name: facts.requester.name.as_deref().map(|n| name_for(n, reveal)),
             nir_masked: facts.requester.nir.as_ref().map(|n| n.masked()),
             email_masked: facts.requester.email.as_ref().map(|e| mask_email(e.as_str())),
             process: Choice::new(facts.process.code(), facts.process.label()),
@@ -99,7 +123,7 @@ pub struct Detail {
 }
 
 impl Detail {
-    /// `reveal`: whether the viewer may see NIR, e-mail and phone whole.
+    /// `reveal`: whether the viewer may see name, NIR, e-mail, phone and address whole.
     pub fn new(
         saisine: &Saisine,
         lists: &ReferenceLists,
@@ -115,12 +139,12 @@ impl Detail {
             _ => (None, None),
         };
         Detail {
-            item: ListItem::new(saisine, lists, today),
+            item: ListItem::new(saisine, lists, today, reveal),
             nir: facts.requester.nir.as_ref().map(|n| if reveal { n.formatted() } else { n.masked() }),
             email: facts.requester.email.as_ref().map(|e| if reveal { e.to_string() } else { e.masked() }),
             phone: facts.requester.phone.as_ref().map(|p| if reveal { p.to_string() } else { p.masked() }),
             phone_masked: facts.requester.phone.as_ref().map(|p| mask_phone(p.as_str())),
-            address: facts.requester.address.clone(),
+            address: facts.requester.address.as_deref().map(|a| address_for(a, reveal)),
             requester_type: Choice::new(facts.requester_type.code(), facts.requester_type.label()),
             summary: facts.summary.clone(),
             taken_on: lifecycle.taken_on.map(french),
@@ -164,8 +188,19 @@ pub struct ChangeLine {
     pub new: String,
 }
 
+/// A changed field's old or new value as a viewer may read it: NIR, e-mail and phone are
+/// recorded masked already; name and address are masked here for a reader.
+pub fn change_value(field: &str, value: &str, reveal: bool) -> String {
+    match field {
+        _ if reveal || value.is_empty() => value.to_string(),
+        "requester_name" => mask_name(value),
+        "address" => MASKED_ADDRESS.to_string(),
+        _ => value.to_string(),
+    }
+}
+
 impl TimelineEntry {
-    pub fn new(event: &Event) -> Self {
+    pub fn new(event: &Event, reveal: bool) -> Self {
         let d = &event.details;
         TimelineEntry {
             kind: event.kind.code().to_string(),
@@ -182,8 +217,8 @@ impl TimelineEntry {
                 .iter()
                 .map(|c| ChangeLine {
                     field: field_label(&c.field).to_string(),
-                    old: c.old.clone(),
-                    new: c.new.clone(),
+                    old: change_value(&c.field, &c.old, reveal),
+                    new: change_value(&c.field, &c.new, reveal),
                 })
                 .collect(),
         }

@@ -166,3 +166,87 @@ fn every_route_answers_each_role_as_its_access_rule_says() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(routes.len() >= 40, "the matrix covers every route ({})", routes.len());
 }
+
+/// Every direct identifier of a saisine, and of the partner's contact, as typed.
+const SECRETS: &[&str] = &[
+    "Yanis",
+    "Benali",
+    "Durand",
+    "yanis.benali",
+    "98 76 54",
+    "0698765",
+    "Mercière",
+    "Saint-Vincent",
+    "claire.deleguee",
+    "72 11 22",
+    "0472112",
+];
+
+fn assert_masked(what: &str, text: &str, nir: &str) {
+    let leaks: Vec<&str> = SECRETS.iter().copied().filter(|s| text.contains(s)).collect();
+    assert!(leaks.is_empty(), "{what} shows {leaks:?} to a reader");
+    let middle = &nir[5..13];
+    let spaced = format!("{} {} {}", &nir[5..7], &nir[7..10], &nir[10..13]);
+    assert!(!text.contains(middle) && !text.contains(&spaced), "{what} shows the NIR to a reader");
+}
+
+#[test]
+fn a_reader_sees_every_personal_field_masked_on_every_page_and_in_the_api() {
+    use mediation::app::referrals;
+    use mediation::db::referrals::FormToken;
+    use mediation::domain::referral::ReferralDraft;
+
+    let app = TestApp::new();
+    let nir = crate::support::nir_with_key("1850169123456");
+    let draft = ReferralDraft {
+        partner: "defenseur_des_droits".into(),
+        organisation: "Défenseur des droits".into(),
+        contact_name: "Claire D.".into(),
+        contact_email: "claire.deleguee@defenseurdesdroits.fr".into(),
+        contact_phone: "04 72 11 22 33".into(),
+        requester_name: "Yanis Benali".into(),
+        nir: nir.clone(),
+        email: "yanis.benali@exemple.fr".into(),
+        phone: "06 98 76 54 32".into(),
+        address: "3 rue Mercière, 69002 Lyon".into(),
+        consent: true,
+        process: "revenus_remplacement".into(),
+        motifs: vec!["paiement_non_recu".into()],
+        account: "Aucune indemnité versée depuis janvier.".into(),
+    };
+    let at = crate::support::noon(crate::support::TODAY).naive_utc();
+    let token = FormToken { nonce: "essai", expires_at: at + chrono::Duration::hours(2) };
+    let mut conn = crate::support::connect(&app.dir);
+    let file = mediation::db::attachments::NewAttachment {
+        file_name: "arret Yanis Benali.pdf".into(),
+        content_type: "application/pdf".into(),
+        data: b"%PDF-1.4\n%%EOF\n".to_vec(),
+    };
+    let reference = referrals::submit(&mut conn, &draft, &[file], &token, "192.0.2.1", at).unwrap().to_string();
+    // An edit puts the old and new name and address in the timeline.
+    let edit =
+        serde_json::json!({ "requester_name": "Yanis Benali-Durand", "address": "5 quai Saint-Vincent, 69001 Lyon" });
+    assert_eq!(app.patch_json(&format!("/api/v1/saisines/{reference}"), &edit).status(), Status::Ok);
+    let mediator_page = app.browser.page(&format!("/saisines/{reference}"));
+    assert!(mediator_page.contains("Benali-Durand") && mediator_page.contains("claire.deleguee"), "control");
+
+    let reader = app.browser_as(Role::Lecteur);
+    let page = reader.page(&format!("/saisines/{reference}"));
+    assert!(page.contains("Les données personnelles sont masquées pour votre rôle"));
+    assert!(page.contains("Y••• B•••"), "the name as initials");
+    for uri in [format!("/saisines/{reference}"), "/saisines".to_string(), "/saisines/export.csv".to_string()] {
+        assert_masked(&uri, &reader.page(&uri), &nir);
+    }
+    assert_eq!(reader.get(&format!("/saisines/{reference}/modifier")).status(), Status::Forbidden);
+    let token = app.token_as(Role::Lecteur, "lecteur-api@cpam.test");
+    for uri in [
+        "/api/v1/saisines".to_string(),
+        format!("/api/v1/saisines/{reference}"),
+        format!("/api/v1/saisines/{reference}/evenements"),
+    ] {
+        let response =
+            reader.client.get(uri.clone()).header(Header::new("Authorization", format!("Bearer {token}"))).dispatch();
+        assert_eq!(response.status(), Status::Ok, "{uri}");
+        assert_masked(&uri, &response.into_string().unwrap(), &nir);
+    }
+}

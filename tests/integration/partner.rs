@@ -209,12 +209,13 @@ fn robots_fast_senders_and_forged_or_stale_tokens_are_refused() {
 fn each_address_is_limited_per_hour() {
     let app = TestApp::configured(TODAY, |f| f.merge(("partner_form_per_hour", 2)));
     let partner = app.anonymous();
-    let token = token(&partner);
+    // A token is good for one submission: each one opens the form again.
+    let tokens = [token(&partner), token(&partner), token(&partner)];
     app.clock.advance(Duration::seconds(20));
-    for _ in 0..2 {
-        assert_eq!(send(&partner, &valid_fields(&token), &[]).status(), Status::SeeOther);
+    for token in &tokens[..2] {
+        assert_eq!(send(&partner, &valid_fields(token), &[]).status(), Status::SeeOther);
     }
-    let third = send(&partner, &valid_fields(&token), &[]);
+    let third = send(&partner, &valid_fields(&tokens[2]), &[]);
     assert_eq!(third.status(), Status::TooManyRequests);
     assert!(third.into_string().unwrap().contains("limite horaire"));
     app.clock.advance(Duration::minutes(61));
@@ -336,16 +337,20 @@ async fn fifty_concurrent_submissions_give_fifty_saisines() {
     let clock = Arc::new(ManualClock::new(crate::support::noon(TODAY)));
     let figment = crate::support::test_figment(&dir).merge(("partner_form_per_hour", 1000));
     let client = Client::tracked(mediation::web::build(figment, clock.clone())).await.unwrap();
-    let page = client.get("/partenaires/saisine").dispatch().await.into_string().await.unwrap();
-    let marker = r#"name="form_token" value=""#;
-    let start = page.find(marker).unwrap() + marker.len();
-    let token = page[start..start + page[start..].find('"').unwrap()].to_string();
+    // A token is good for one submission: fifty partners open the form.
+    let mut bodies = Vec::new();
+    for _ in 0..50 {
+        let page = client.get("/partenaires/saisine").dispatch().await.into_string().await.unwrap();
+        let marker = r#"name="form_token" value=""#;
+        let start = page.find(marker).unwrap() + marker.len();
+        let token = page[start..start + page[start..].find('"').unwrap()].to_string();
+        let fields = valid_fields(&token);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        bodies.push(multipart(&fields, &[("attachments", "arret.pdf", PDF)]));
+    }
     clock.advance(Duration::seconds(20));
-    let fields = valid_fields(&token);
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (content_type, body) = multipart(&fields, &[("attachments", "arret.pdf", PDF)]);
-    let requests = (0..50).map(|_| {
-        let (client, content_type, body) = (&client, content_type.clone(), body.clone());
+    let requests = bodies.into_iter().map(|(content_type, body)| {
+        let client = &client;
         async move {
             let response = client.post("/partenaires/saisine").header(content_type).body(body).dispatch().await;
             (response.status(), response.headers().get_one("Location").map(str::to_string))

@@ -6,6 +6,7 @@ use crate::db::events::Event;
 use crate::domain::contact::{mask_email, mask_phone};
 use crate::domain::paris::utc;
 use crate::domain::{Channel, Outcome, Process, RequesterType, Saisine, SaisineDraft, Status};
+use crate::web::view::{address_for, change_value, name_for};
 
 /// What every view of a saisine shows, identifiers aside.
 #[derive(Debug, Serialize)]
@@ -26,14 +27,15 @@ pub struct SaisineCore {
 }
 
 impl SaisineCore {
-    fn new(s: &Saisine, today: chrono::NaiveDate) -> Self {
+    /// `reveal`: the name whole, or as initials for a reader.
+    fn new(s: &Saisine, today: chrono::NaiveDate, reveal: bool) -> Self {
         let facts = &s.facts;
         SaisineCore {
             reference: s.reference.to_string(),
             received_on: facts.received_on,
             channel: facts.channel,
             requester_type: facts.requester_type,
-            requester_name: facts.requester.name.clone(),
+            requester_name: facts.requester.name.as_deref().map(|n| name_for(n, reveal)),
             partner: facts.partner.as_ref().map(|p| p.0.clone()),
             process: facts.process,
             motifs: facts.motifs.iter().map(|m| m.0.clone()).collect(),
@@ -46,7 +48,7 @@ impl SaisineCore {
     }
 }
 
-/// A saisine in a list: personal identifiers masked.
+/// A saisine in a list: personal identifiers masked, the name too for a reader.
 #[derive(Debug, Serialize)]
 pub struct SaisineSummary {
     #[serde(flatten)]
@@ -57,10 +59,10 @@ pub struct SaisineSummary {
 }
 
 impl SaisineSummary {
-    pub fn new(s: &Saisine, today: chrono::NaiveDate) -> Self {
+    pub fn new(s: &Saisine, today: chrono::NaiveDate, reveal: bool) -> Self {
         let requester = &s.facts.requester;
         SaisineSummary {
-            core: SaisineCore::new(s, today),
+            core: SaisineCore::new(s, today, reveal),
             nir: requester.nir.as_ref().map(|n| n.masked()),
             email: requester.email.as_ref().map(|e| mask_email(e.as_str())),
             phone: requester.phone.as_ref().map(|p| mask_phone(p.as_str())),
@@ -90,13 +92,15 @@ pub struct SaisineFull {
 }
 
 impl SaisineFull {
-    /// For readers: the same shape, identifiers masked.
+    /// For readers: the same shape, every direct identifier masked (name as initials).
     pub fn masked(s: &Saisine, today: chrono::NaiveDate) -> Self {
         let requester = &s.facts.requester;
         SaisineFull {
+            core: SaisineCore::new(s, today, false),
             nir: requester.nir.as_ref().map(|n| n.masked()),
             email: requester.email.as_ref().map(|e| mask_email(e.as_str())),
             phone: requester.phone.as_ref().map(|p| mask_phone(p.as_str())),
+            address: requester.address.as_deref().map(|a| address_for(a, false)),
             ..SaisineFull::new(s, today)
         }
     }
@@ -108,7 +112,7 @@ impl SaisineFull {
             _ => (None, None),
         };
         SaisineFull {
-            core: SaisineCore::new(s, today),
+            core: SaisineCore::new(s, today, true),
             nir: requester.nir.as_ref().map(|n| n.as_str().to_string()),
             email: requester.email.as_ref().map(|e| e.to_string()),
             phone: requester.phone.as_ref().map(|p| p.to_string()),
@@ -135,14 +139,15 @@ pub struct EventJson {
     pub details: crate::domain::EventDetails,
 }
 
-impl From<&Event> for EventJson {
-    fn from(e: &Event) -> Self {
-        EventJson {
-            kind: e.kind.code().to_string(),
-            occurred_at: utc(e.occurred_at),
-            actor: e.actor.clone(),
-            details: e.details.clone(),
+impl EventJson {
+    /// `reveal` false (a reader): the name and address an edit changed are masked too.
+    pub fn new(e: &Event, reveal: bool) -> Self {
+        let mut details = e.details.clone();
+        for change in &mut details.changes {
+            change.old = change_value(&change.field, &change.old, reveal);
+            change.new = change_value(&change.field, &change.new, reveal);
         }
+        EventJson { kind: e.kind.code().to_string(), occurred_at: utc(e.occurred_at), actor: e.actor.clone(), details }
     }
 }
 

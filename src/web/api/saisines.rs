@@ -1,4 +1,9 @@
 //! `/api/v1/saisines`: list, get, create, update, assign, and each move.
+//!
+//! Readers get every direct identifier masked. Mediators and administrators get a saisine
+//! whole, and every answer that carries it whole (reading, timeline, creation, change, move,
+//! assignment, reminder) is recorded in the audit log in the same transaction as the read
+//! that fills the answer: no unmasked answer leaves without its audit record.
 
 use rocket::http::Status;
 use rocket::response::status::Created;
@@ -8,12 +13,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{EventJson, SaisineFull, SaisineInput, SaisineSummary};
-use crate::app::{self, Stamp};
+use crate::app::{self, Actor, AppResult, Stamp};
 use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
 use crate::db::saisines;
-use crate::db::{audit, events, list};
-use crate::domain::Reference;
+use crate::db::{audit, events, list, DbConn};
+use crate::domain::{Reference, Saisine};
 use crate::web::auth::{Mediator, Reader};
 use crate::web::context::Now;
 use crate::web::error::ApiError;
@@ -33,6 +38,18 @@ pub fn body<T>(input: JsonBody<'_, T>) -> Result<T, ApiError> {
             ApiError::new(Status::BadRequest, "bad_json", format!("JSON invalide : {e}"))
         }
     })
+}
+
+/// Reads a saisine whole for a mediator's answer and records that personal data left, in the
+/// caller's transaction (the write's own, for creations and moves); `what` says which request.
+fn read_whole(
+    conn: &mut DbConn,
+    reference: Reference,
+    actor: &Actor,
+    what: &str,
+    at: chrono::NaiveDateTime,
+) -> AppResult<Saisine> {
+    app::saisines::reveal(conn, reference, actor, what, at)
 }
 
 #[get("/saisines?<query..>")]
@@ -55,7 +72,8 @@ async fn list_saisines(
             ))
         })
         .await?;
-    let items: Vec<SaisineSummary> = page.saisines.iter().map(|s| SaisineSummary::new(s, now.today)).collect();
+    let reveal = user.0.role.sees_personal_data();
+    let items: Vec<SaisineSummary> = page.saisines.iter().map(|s| SaisineSummary::new(s, now.today, reveal)).collect();
     Ok(Json(json!({ "items": items, "total": total, "next_cursor": page.next.map(|c| c.encode()) })))
 }
 
@@ -65,12 +83,12 @@ async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Re
     let reveal = user.0.role.sees_personal_data();
     let actor = user.0.actor();
     let saisine = db
-        .run(move |conn| {
-            let saisine = saisines::find(conn, reference)?;
+        .act(move |conn| {
             if reveal {
-                audit::record(conn, &actor, AuditAction::PersonalDataViewed, &reference.to_string(), "api", now.at)?;
+                read_whole(conn, reference, &actor, "api", now.at)
+            } else {
+                Ok(saisines::find(conn, reference)?)
             }
-            Ok(saisine)
         })
         .await?;
     let body = if reveal {
@@ -82,14 +100,23 @@ async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Re
 }
 
 #[get("/saisines/<reference>/evenements")]
-async fn timeline(_user: Reader, reference: Reference, db: Db) -> Result<Json<Vec<EventJson>>, ApiError> {
+async fn timeline(user: Reader, reference: Reference, db: Db, now: Now) -> Result<Json<Vec<EventJson>>, ApiError> {
+    let reveal = user.0.role.sees_personal_data();
+    let (actor, at) = (user.0.actor(), now.at);
+    // A mediator's timeline shows edited names and addresses whole: recorded like a read.
     let events = db
-        .run(move |conn| {
-            let id = saisines::find(conn, reference)?.id;
-            events::for_saisine(conn, id)
+        .act(move |conn| {
+            app::write(conn, |conn| {
+                let id = saisines::find(conn, reference)?.id;
+                if reveal {
+                    let target = reference.to_string();
+                    audit::record(conn, &actor, AuditAction::PersonalDataViewed, &target, "api : historique", at)?;
+                }
+                Ok(events::for_saisine(conn, id)?)
+            })
         })
         .await?;
-    Ok(Json(events.iter().map(EventJson::from).collect()))
+    Ok(Json(events.iter().map(|e| EventJson::new(e, reveal)).collect()))
 }
 
 #[post("/saisines", data = "<input>")]
@@ -106,8 +133,10 @@ async fn create(
     let actor = user.0.actor();
     let saisine = db
         .act(move |conn| {
-            let reference = app::saisines::record(conn, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
-            Ok(saisines::find(conn, reference)?)
+            app::write(conn, |conn| {
+                let reference = app::saisines::record(conn, &draft, now.today, &Stamp { actor: &actor, at: now.at })?;
+                read_whole(conn, reference, &actor, "api : création", now.at)
+            })
         })
         .await?;
     let location = format!("/api/v1/saisines/{}", saisine.reference);
@@ -126,10 +155,12 @@ async fn update(
     let actor = user.0.actor();
     let saisine = db
         .act(move |conn| {
-            // The given fields are merged with the facts read inside the locked transaction.
-            let stamp = Stamp { actor: &actor, at: now.at };
-            app::saisines::patch(conn, reference, |current| input.over(current), now.today, &stamp)?;
-            Ok(saisines::find(conn, reference)?)
+            app::write(conn, |conn| {
+                // The given fields are merged with the facts read inside the locked transaction.
+                let stamp = Stamp { actor: &actor, at: now.at };
+                app::saisines::patch(conn, reference, |current| input.over(current), now.today, &stamp)?;
+                read_whole(conn, reference, &actor, "api : modification", now.at)
+            })
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -153,12 +184,14 @@ async fn act(
     }
     let action = input.to_action(step, now.today)?;
     let note = input.note_text();
-    let actor = user.0.actor();
+    let (actor, what) = (user.0.actor(), format!("api : {}", step.slug()));
     let saisine = db
         .act(move |conn| {
-            let stamp = Stamp { actor: &actor, at: now.at };
-            app::saisines::step(conn, reference, action.as_ref(), &note, now.today, &stamp)?;
-            Ok(saisines::find(conn, reference)?)
+            app::write(conn, |conn| {
+                let stamp = Stamp { actor: &actor, at: now.at };
+                app::saisines::step(conn, reference, action.as_ref(), &note, now.today, &stamp)?;
+                read_whole(conn, reference, &actor, &what, now.at)
+            })
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -183,8 +216,10 @@ async fn assign(
     let actor = user.0.actor();
     let saisine = db
         .act(move |conn| {
-            app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })?;
-            Ok(saisines::find(conn, reference)?)
+            app::write(conn, |conn| {
+                app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })?;
+                read_whole(conn, reference, &actor, "api : attribution", now.at)
+            })
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))
@@ -213,8 +248,10 @@ async fn remind(
     let (note, actor) = (input.note_text(), user.0.actor());
     let saisine = db
         .act(move |conn| {
-            app::followups::remind(conn, reference, on, &note, now.today, &Stamp { actor: &actor, at: now.at })?;
-            Ok(saisines::find(conn, reference)?)
+            app::write(conn, |conn| {
+                app::followups::remind(conn, reference, on, &note, now.today, &Stamp { actor: &actor, at: now.at })?;
+                read_whole(conn, reference, &actor, "api : relance", now.at)
+            })
         })
         .await?;
     Ok(Json(SaisineFull::new(&saisine, now.today)))

@@ -56,11 +56,27 @@ impl CurrentUser {
     }
 }
 
-/// The client's address as Rocket sees it (`ip_header` configures a proxy's header).
+/// The client's address: the connection's, or a trusted proxy's header (see `address`).
+/// Every use (sign-in throttle, partner form limit, audit log) goes through this one guard.
 pub struct ClientIp(pub String);
 
+struct CachedAddress(String);
+
 pub fn client_ip(request: &Request<'_>) -> String {
-    request.client_ip().map(|ip| ip.to_string()).unwrap_or_else(|| "inconnue".into())
+    request
+        .local_cache(|| {
+            let remote = request.remote().map(|r| r.ip());
+            let resolved = match request.rocket().state::<AppState>() {
+                Some(state) => {
+                    let header = request.headers().get_one(&state.config.client_ip_header);
+                    super::address::resolve(remote, header, &state.proxies)
+                }
+                None => remote,
+            };
+            CachedAddress(resolved.map(|ip| ip.to_string()).unwrap_or_else(|| "inconnue".into()))
+        })
+        .0
+        .clone()
 }
 
 #[rocket::async_trait]

@@ -2,7 +2,7 @@
 //! every error), then confirm.
 
 use crate::web::template::{context, Template};
-use rocket::form::{Contextual, Form, FromForm};
+use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::Status;
 use rocket::tokio::io::AsyncReadExt;
@@ -11,7 +11,7 @@ use rocket::{get, post, routes, Route};
 use crate::app::import::{self, ImportOptions, ImportReport};
 use crate::auth::tokens;
 use crate::db::import::{self as store, PendingImport};
-use crate::web::auth::{Admin, CsrfOnly, CurrentUser, Protected};
+use crate::web::auth::{Admin, CsrfOnly, CurrentUser, Protected, ProtectedUpload};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::state::Db;
@@ -25,10 +25,6 @@ fn form(_admin: Admin, layout: Layout) -> Template {
 struct UploadForm<'r> {
     file: TempFile<'r>,
     skip_invalid: bool,
-}
-
-fn csrf_matches(user: &CurrentUser, sent: &str) -> bool {
-    user.session.as_ref().is_some_and(|(_, expected)| expected.as_bytes() == sent.as_bytes())
 }
 
 /// Runs the import on an uploaded file's bytes (a preview when `dry_run`).
@@ -58,15 +54,12 @@ async fn run_on(
 #[post("/admin/import", data = "<form>")]
 async fn preview(
     admin: Admin,
-    form: Form<Contextual<'_, UploadForm<'_>>>,
+    form: ProtectedUpload<'_, UploadForm<'_>>,
     db: Db,
     layout: Layout,
     now: Now,
 ) -> Result<(Status, Template), PageError> {
-    let form = form.into_inner();
-    if !csrf_matches(&admin.0, form.context.field_value("csrf_token").unwrap_or_default()) {
-        return Err(PageError::Forbidden);
-    }
+    let form = form.0;
     let refused = |message: &str| {
         Template::render("admin/import.html", context! { layout: layout.clone(), error: Some(message) })
     };

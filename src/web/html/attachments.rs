@@ -1,7 +1,7 @@
 //! Attachments on a saisine's page: mediators download them (as attachments, never shown
 //! inline) and add their own.
 
-use rocket::form::{Contextual, Form, FromForm};
+use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::{ContentType, Header};
 use rocket::response::{Flash, Redirect};
@@ -10,7 +10,7 @@ use rocket::{get, post, routes, Responder, Route};
 use super::partner_form::read_one;
 use crate::app;
 use crate::domain::Reference;
-use crate::web::auth::{CurrentUser, Mediator};
+use crate::web::auth::{Mediator, ProtectedUpload};
 use crate::web::context::Now;
 use crate::web::error::PageError;
 use crate::web::state::Db;
@@ -40,26 +40,16 @@ struct UploadForm<'r> {
     file: TempFile<'r>,
 }
 
-/// The form is multipart, so its CSRF token is checked here rather than by `Protected`.
-fn check_csrf(user: &CurrentUser, sent: &str) -> Result<(), PageError> {
-    match &user.session {
-        Some((_, expected)) if expected.len() == sent.len() && expected.as_bytes() == sent.as_bytes() => Ok(()),
-        _ => Err(PageError::Forbidden),
-    }
-}
-
 #[post("/saisines/<reference>/pieces", data = "<form>")]
 async fn upload(
     user: Mediator,
     reference: Reference,
-    form: Form<Contextual<'_, UploadForm<'_>>>,
+    form: ProtectedUpload<'_, UploadForm<'_>>,
     db: Db,
     now: Now,
 ) -> Result<Flash<Redirect>, PageError> {
     let back = Redirect::to(format!("/saisines/{reference}#pieces"));
-    let form = form.into_inner();
-    let token = form.context.field_value("csrf_token").unwrap_or_default().to_string();
-    check_csrf(&user.0, &token)?;
+    let form = form.0;
     let Some(value) = form.value else {
         return Ok(Flash::error(back, "Le fichier n'a pas été reçu : 5 Mo au plus, PDF, JPEG ou PNG."));
     };

@@ -8,7 +8,6 @@ use rocket::{get, post, routes, Either, Route};
 use super::form::{FormErrors, SaisineForm};
 use crate::app::{self, AppError, Stamp};
 use crate::db::reference_lists::ReferenceLists;
-use crate::db::saisines;
 use crate::domain::{Reference, SaisineDraft};
 use crate::web::auth::{Mediator, Protected};
 use crate::web::context::{Layout, Now};
@@ -66,10 +65,23 @@ async fn create(
     }
 }
 
+/// The edit form holds every personal field whole: opening it is recorded in the audit log,
+/// in the transaction that reads the saisine.
 #[get("/saisines/<reference>/modifier")]
-async fn edit_form(_user: Mediator, reference: Reference, db: Db, layout: Layout) -> Result<Template, PageError> {
-    let (saisine, lists) =
-        db.run(move |conn| Ok((saisines::find(conn, reference)?, ReferenceLists::load(conn)?))).await?;
+async fn edit_form(
+    user: Mediator,
+    reference: Reference,
+    db: Db,
+    layout: Layout,
+    now: Now,
+) -> Result<Template, PageError> {
+    let actor = user.0.actor();
+    let (saisine, lists) = db
+        .act(move |conn| {
+            let saisine = app::saisines::reveal(conn, reference, &actor, "modification", now.at)?;
+            Ok((saisine, ReferenceLists::load(conn)?))
+        })
+        .await?;
     Ok(form_page(layout, &lists, &saisine.facts.to_draft(), FormErrors::default(), Some(reference)))
 }
 

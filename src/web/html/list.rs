@@ -48,9 +48,10 @@ async fn saisines(
         })
         .await?;
     let status = if errors.list.is_empty() { Status::Ok } else { Status::UnprocessableEntity };
+    let reveal = user.0.role.sees_personal_data();
     let items: Vec<ListItem> = page
         .as_ref()
-        .map(|p| p.saisines.iter().map(|s| ListItem::new(s, &lists, now.today)).collect())
+        .map(|p| p.saisines.iter().map(|s| ListItem::new(s, &lists, now.today, reveal)).collect())
         .unwrap_or_default();
     let next_link =
         page.and_then(|p| p.next).map(|c| format!("/saisines?{}", query.with_after(Some(c)).to_query_string()));

@@ -2,7 +2,6 @@
 //! session, submissions straight into the mediators' queue.
 
 use crate::web::template::{context, Template};
-use rocket::form::{Contextual, Form};
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{get, post, routes, Either, Route, State};
@@ -15,7 +14,7 @@ use crate::db::referrals;
 use crate::domain::referral::{ReferralDraft, MAX_ACCOUNT};
 use crate::domain::{FieldError, Reference};
 use crate::report::pdf::acknowledgement::{self, Acknowledgement};
-use crate::web::auth::ClientIp;
+use crate::web::auth::{ClientIp, SameOriginUpload};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::state::{AppState, Db};
@@ -77,7 +76,7 @@ impl<'r> rocket::request::FromRequest<'r> for Oversized {
 #[post("/partenaires/saisine", data = "<form>")]
 async fn submit(
     oversized: Oversized,
-    form: Form<Contextual<'_, PartnerForm<'_>>>,
+    form: SameOriginUpload<'_, PartnerForm<'_>>,
     db: Db,
     state: &State<AppState>,
     ip: ClientIp,
@@ -87,7 +86,7 @@ async fn submit(
     if oversized.0 {
         return Err(PageError::TooLarge);
     }
-    let form = form.into_inner();
+    let form = form.0;
     if partner_form::body_too_large(&form) {
         return Err(PageError::TooLarge);
     }
@@ -106,8 +105,10 @@ async fn submit(
         config.partner_form_min_seconds,
         config.partner_form_max_minutes,
     );
-    if let Err(problem) = checked {
-        let message = match problem {
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(problem) => {
+            let message = match problem {
             TokenProblem::TooFast => {
                 "Le formulaire a été envoyé trop vite après son ouverture. Vérifiez vos informations puis renvoyez-le."
             }
@@ -118,9 +119,11 @@ async fn submit(
                 "Le formulaire n'a pas pu être authentifié. Vérifiez vos informations puis renvoyez-le."
             }
         };
-        let page = form_page(&db, state, layout, &now, &values, one_error("form_token", "form_token", message)).await?;
-        return Ok(Either::Right((Status::UnprocessableEntity, page)));
-    }
+            let page =
+                form_page(&db, state, layout, &now, &values, one_error("form_token", "form_token", message)).await?;
+            return Ok(Either::Right((Status::UnprocessableEntity, page)));
+        }
+    };
     let (address, at) = (ip.0.clone(), now.at);
     if db.run(move |conn| referrals::recent_from(conn, &address, at)).await? >= config.partner_form_per_hour {
         let page = Template::render("partner/throttled.html", context! { layout, mediation: &config.mediation });
@@ -140,7 +143,14 @@ async fn submit(
         }
     };
     let (draft, address) = (values.clone(), ip.0.clone());
-    match db.act(move |conn| app::referrals::submit(conn, &draft, &files, &address, at)).await {
+    let expires_at = chrono::DateTime::from_timestamp(checked.expires_at, 0).unwrap_or_default().naive_utc();
+    let submitted = db
+        .act(move |conn| {
+            let token = referrals::FormToken { nonce: &checked.nonce, expires_at };
+            app::referrals::submit(conn, &draft, &files, &token, &address, at)
+        })
+        .await;
+    match submitted {
         Ok(reference) => {
             tracing::info!(%reference, "saisine déposée par un partenaire");
             Ok(Either::Left(Redirect::to(format!(

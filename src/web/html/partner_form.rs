@@ -64,6 +64,13 @@ pub enum TokenProblem {
     Expired,
 }
 
+/// A genuine token's nonce, and when it expires (Unix seconds).
+#[derive(Debug, PartialEq, Eq)]
+pub struct CheckedToken {
+    pub nonce: String,
+    pub expires_at: i64,
+}
+
 /// Checks the token of a submission at `now` (Unix seconds).
 pub fn check_token(
     signer: &Signer,
@@ -71,7 +78,7 @@ pub fn check_token(
     now: i64,
     min_seconds: i64,
     max_minutes: i64,
-) -> Result<(), TokenProblem> {
+) -> Result<CheckedToken, TokenProblem> {
     let mut parts = token.splitn(3, '.');
     let (Some(served), Some(nonce), Some(signature)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(TokenProblem::Invalid);
@@ -87,7 +94,7 @@ pub fn check_token(
     if age > max_minutes * 60 {
         return Err(TokenProblem::Expired);
     }
-    Ok(())
+    Ok(CheckedToken { nonce: nonce.to_string(), expires_at: served + max_minutes * 60 })
 }
 
 pub fn token_of(form: &Contextual<'_, PartnerForm<'_>>) -> String {
@@ -160,7 +167,8 @@ mod tests {
         let signer = Signer::new("secret", "partenaires");
         let token = new_token(&signer, 1_000);
         assert_eq!(check_token(&signer, &token, 1_002, 3, 120), Err(TokenProblem::TooFast));
-        assert_eq!(check_token(&signer, &token, 1_010, 3, 120), Ok(()));
+        let nonce = token.split('.').nth(1).unwrap().to_string();
+        assert_eq!(check_token(&signer, &token, 1_010, 3, 120), Ok(CheckedToken { nonce, expires_at: 1_000 + 7_200 }));
         assert_eq!(check_token(&signer, &token, 1_000 + 121 * 60, 3, 120), Err(TokenProblem::Expired));
         let forged = token.replacen("1000", "999", 1);
         assert_eq!(check_token(&signer, &forged, 1_010, 3, 120), Err(TokenProblem::Invalid));

@@ -59,7 +59,8 @@ fn items(data: &QueueData, today: chrono::NaiveDate) -> Vec<QueueItem> {
             let saisine = data.saisines.iter().find(|s| s.id.0 == entry.saisine_id)?;
             let assignee = saisine.assigned_to.and_then(|u| data.names.iter().find(|(id, _)| *id == u.0));
             Some(QueueItem {
-                item: ListItem::new(saisine, &data.lists, today),
+                // The queue is for mediators only: names whole, identifiers masked as in lists.
+                item: ListItem::new(saisine, &data.lists, today, true),
                 assigned_to: assignee.map(|(_, name)| name.clone()),
                 attentions: AttentionView::all(entry, &data.settings, today),
                 late: crate::domain::figures::is_overdue(&data.settings, &entry.lifecycle, today),

@@ -75,7 +75,7 @@ async fn report_view(db: &Db, state: &AppState, period: Period, today: NaiveDate
 async fn pdf_of(view: ReportView, file_name: String) -> Result<Download, PageError> {
     let bytes = rocket::tokio::task::spawn_blocking(move || pdf::render(&view))
         .await
-        .map_err(|e| PageError::Internal(e.to_string()))?
+        .map_err(|e| PageError::Internal(crate::web::state::interrupted(&e)))?
         .map_err(|e| PageError::Internal(e.to_string()))?;
     Ok(Download::new(bytes, ContentType::PDF, "inline", &file_name))
 }

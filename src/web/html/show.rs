@@ -59,21 +59,27 @@ async fn render(
         })
         .await?;
     let deadlines = DeadlinesView::new(&queue_entry, &settings, today);
+    // A file's name, chosen by whoever sent it, may hold the person's name: not for readers.
     let files: Vec<_> = files
         .iter()
-        .map(|f| {
-            context! { id: f.id, file_name: &f.file_name, size_kb: (f.size + 1023) / 1024,
+        .enumerate()
+        .map(|(n, f)| {
+            let file_name = if reveal { f.file_name.clone() } else { format!("Pièce jointe n° {}", n + 1) };
+            context! { id: f.id, file_name, size_kb: (f.size + 1023) / 1024,
             uploaded_at: crate::domain::paris::paris_datetime(f.uploaded_at), uploaded_by: &f.uploaded_by }
         })
         .collect();
+    // The partner's contact is a person too: a reader sees their e-mail and phone masked.
     let referral = saisine.referral.as_ref().map(|r| {
-        context! { organisation: &r.organisation, contact_name: &r.contact_name, contact_email: r.contact_email.as_str(),
-            contact_phone: r.contact_phone.as_ref().map(|p| p.as_str().to_string()) }
+        let email = if reveal { r.contact_email.to_string() } else { r.contact_email.masked() };
+        let phone = r.contact_phone.as_ref().map(|p| if reveal { p.to_string() } else { p.masked() });
+        context! { organisation: &r.organisation, contact_name: &r.contact_name, contact_email: email,
+        contact_phone: phone }
     });
     let assignee = assignable.iter().find(|u| Some(u.id) == saisine.assigned_to);
     let detail = Detail::new(&saisine, &lists, now.today, reveal, assignee);
     let assignable: Vec<_> = assignable.iter().filter(|u| u.active && u.role.can_work_on_saisines()).collect();
-    let timeline: Vec<TimelineEntry> = timeline.iter().map(TimelineEntry::new).collect();
+    let timeline: Vec<TimelineEntry> = timeline.iter().map(|e| TimelineEntry::new(e, reveal)).collect();
     let choices = FormChoices::new(&lists, &[], None);
     let (failed_step, step_values, step_errors, refusal) = match failed {
         Some(f) => {
