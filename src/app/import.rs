@@ -135,7 +135,7 @@ pub fn run_checked(
     let (vocabulary, settings) = (store::vocabulary(conn)?, deadline_settings::load(conn)?);
     let context = Context { columns, vocabulary, settings, options, stamp: Stamp { actor, at } };
     let mut report = pass(conn, open, layout, &context, Pass::Check, &mut |_| {})?;
-    report.already_imported = store::imported_at(conn, &digest)?.map(|at| paris_datetime(at));
+    report.already_imported = store::imported_at(conn, &digest)?.map(paris_datetime);
     checked(&report);
     let blocked = report.error_count > 0 && !options.skip_invalid;
     if options.dry_run || blocked || report.created + report.updated == 0 {
