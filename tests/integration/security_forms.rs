@@ -21,7 +21,8 @@ fn upload(browser: &Browser, reference: &str, headers: &[(&'static str, &'static
 }
 
 fn attachments_on_page(app: &TestApp, reference: &str) -> usize {
-    app.get(&format!("/saisines/{reference}")).into_string().unwrap().matches("piece.pdf").count()
+    let page = app.get(&format!("/saisines/{reference}")).into_string().unwrap();
+    page.matches(&format!("/saisines/{reference}/pieces/")).count()
 }
 
 #[test]

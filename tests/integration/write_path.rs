@@ -108,11 +108,13 @@ fn every_write_leaves_its_timeline_entry_and_audit_record_in_one_transaction() {
     );
 
     // A refused move writes nothing at all.
-    let before = (app.timeline_kinds(&reference).len(), app.audit_actions().len());
+    let entries = app.timeline_kinds(&reference).len();
+    let audited = app.audit_actions().len();
     let refused = app.post_json(
         &format!("/api/v1/saisines/{reference}/cloture"),
         &json!({"outcome": "paiement_recu", "summary": "x"}),
     );
     assert_eq!(refused.status(), Status::UnprocessableEntity);
-    assert_eq!((app.timeline_kinds(&reference).len(), app.audit_actions().len()), before);
+    assert_eq!(app.audit_actions().len(), audited, "neither the move nor its read-back is recorded");
+    assert_eq!(app.timeline_kinds(&reference).len(), entries);
 }
