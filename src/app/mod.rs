@@ -5,6 +5,7 @@
 //! Error policy: use cases fail with [`AppError`], which keeps the domain's refusal (shown to
 //! the user as is) apart from a missing record and from a storage failure (logged, never shown).
 
+pub mod accounts;
 pub mod admin;
 pub mod attachments;
 pub mod followups;

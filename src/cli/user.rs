@@ -4,12 +4,10 @@ use std::io::{BufRead, IsTerminal};
 
 use clap::{Args, Subcommand};
 
-use crate::auth::audit::AuditAction;
-use crate::auth::{password, Role};
+use crate::app::{accounts, Actor, AppError};
+use crate::auth::Role;
 use crate::config::{self, AppConfig};
-use crate::db::audit::{self, Actor};
-use crate::db::users::{self, NewAccount};
-use crate::db::{self, pool::write_transaction};
+use crate::db::{self, users};
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -59,30 +57,20 @@ fn add(args: AddArgs) -> Result<(), String> {
     }
     let name = args.name.clone().unwrap_or_else(|| args.email.split('@').next().unwrap_or(&args.email).to_string());
     let secret = read_password(args.password_stdin)?;
-    password::check_policy(&secret).map_err(|e| e.to_string())?;
-    let hash = password::hash(&secret).map_err(|e| e.to_string())?;
     let config = AppConfig::from_figment(&config::figment()).map_err(|e| e.to_string())?;
     db::pool::migrate(&config.database_url()).map_err(|e| e.to_string())?;
     let mut conn = db::pool::connect(&config.database_url()).map_err(|e| e.to_string())?;
     let at = crate::domain::clock::Clock::now(&crate::domain::clock::SystemClock).naive_utc();
-    let account = NewAccount {
-        email: &args.email,
-        display_name: &name,
-        role,
-        password_hash: &hash,
-        must_change_password: false,
-        password_expires_at: None,
-    };
-    let id = write_transaction(&mut conn, |conn| {
-        let id = users::create(conn, &account, at)?;
-        let actor = Actor::system("ligne de commande");
-        audit::record(conn, &actor, AuditAction::AccountCreated, &users::email_key(&args.email), role.code(), at)?;
-        Ok(id)
-    })
-    .map_err(|e| match e {
-        db::DbError::Domain(d) => d.field_errors().first().map(|f| f.message.clone()).unwrap_or_else(|| d.to_string()),
-        other => other.to_string(),
-    })?;
+    let actor = Actor::system("ligne de commande");
+    let id =
+        accounts::create_with_password(&mut conn, &args.email, &name, role, &secret, &actor, at).map_err(
+            |e| match e {
+                AppError::Domain(d) => {
+                    d.field_errors().first().map(|f| f.message.clone()).unwrap_or_else(|| d.to_string())
+                }
+                other => other.to_string(),
+            },
+        )?;
     println!("Compte {} créé (n° {}, rôle {}).", users::email_key(&args.email), id.0, role.label());
     if role.requires_second_factor() {
         println!("À la première connexion, il faudra activer le second facteur (TOTP).");

@@ -1,6 +1,5 @@
 //! The database layer: schema, rows, queries. Everything here speaks Diesel's DSL.
 
-pub mod accounts;
 pub mod api_tokens;
 pub mod attachments;
 pub mod audit;

@@ -1,5 +1,6 @@
 //! Domain types and rules: codes, checked values, the life of a saisine. No I/O here.
 
+pub mod account;
 pub mod attachment;
 pub mod changes;
 pub mod clock;

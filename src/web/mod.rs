@@ -137,8 +137,8 @@ async fn announce_setup_link(rocket: &rocket::Rocket<rocket::Orbit>) {
     let Some(state) = rocket.state::<AppState>() else { return };
     let (pool, at) = (state.pool.clone(), state.clock.now().naive_utc());
     let token = rocket::tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get()?;
-        crate::db::accounts::setup_link_token(&mut conn, at)
+        let mut conn = pool.get().map_err(crate::db::DbError::from)?;
+        crate::app::accounts::setup_link_token(&mut conn, at)
     })
     .await;
     let base = state.config.public_url.clone().unwrap_or_else(|| {

@@ -416,7 +416,7 @@ fn the_first_administrator_is_created_through_the_one_time_link() {
     let dir = crate::support::TestDir::new();
     let clock =
         std::sync::Arc::new(mediation::domain::clock::ManualClock::new(crate::support::noon(crate::support::TODAY)));
-    let token = mediation::db::accounts::setup_link_token(
+    let token = mediation::app::accounts::setup_link_token(
         &mut crate::support::connect(&dir),
         crate::support::noon("2026-06-15").naive_utc(),
     )

@@ -56,7 +56,7 @@ fn out_of_the_box_a_client_header_does_not_change_the_recorded_address() {
 fn the_sign_in_throttle_holds_whatever_address_the_client_claims() {
     let app = TestApp::new();
     let browser = app.anonymous();
-    for n in 0..mediation::db::accounts::FAILURES_PER_ADDRESS {
+    for n in 0..mediation::app::accounts::FAILURES_PER_ADDRESS {
         let claimed = format!("192.0.2.{}", n + 1);
         assert_eq!(failed_sign_in(&browser, CLIENT, &claimed), Status::Unauthorized);
     }

@@ -67,7 +67,7 @@ fn twenty_concurrent_wrong_second_factor_codes_lock_the_account() {
                 let actor = Actor { id: Some(user), name: "Compte visé".into(), ip: "198.51.100.7".into() };
                 barrier.wait();
                 let code = format!("{:06}", n);
-                mediation::db::accounts::second_factor(&mut conn, "", user, &code, &secrets, &actor, at)
+                mediation::app::accounts::second_factor(&mut conn, "", user, &code, &secrets, &actor, at)
                     .expect("code refusé sans erreur")
             })
         })

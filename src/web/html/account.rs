@@ -1,5 +1,6 @@
 //! One's own account: password, second factor, personal API tokens.
 
+use crate::app::AppError;
 use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -7,8 +8,9 @@ use rocket::{get, post, routes, Either, FromForm, Route, State};
 
 use super::form::FormErrors;
 use crate::app;
+use crate::app::accounts;
 use crate::auth::{tokens, totp};
-use crate::db::{accounts, api_tokens, users, DbError};
+use crate::db::{api_tokens, users};
 use crate::domain::FieldError;
 use crate::web::auth::guards::Pending;
 use crate::web::auth::{CsrfOnly, Protected, Reader, SignedIn};
@@ -66,14 +68,14 @@ async fn change_password(
         (form.current.unwrap_or_default(), form.password.unwrap_or_default(), form.confirmation.unwrap_or_default());
     let (id, keep, actor) = (user.0.id, user.0.session_hash().to_string(), user.0.actor());
     let changed = db
-        .run(move |conn| {
+        .act(move |conn| {
             let change = accounts::PasswordChange { current: &current, new: &new, confirmation: &confirmation };
             accounts::change_password(conn, id, &change, &keep, &actor, now.at)
         })
         .await;
     match changed {
         Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/connexion/suite"), "Mot de passe changé."))),
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             let page =
                 password_page(layout, FormErrors::new(e.field_errors()), user.0.pending == Pending::PasswordChange);
             Ok(Either::Right((Status::UnprocessableEntity, page)))
@@ -101,7 +103,7 @@ async fn enrolment_page(
 ) -> Result<Template, PageError> {
     let (id, at, secrets) = (user.0.id, now.at, state.secrets.clone());
     let (account, secret) = db
-        .run(move |conn| {
+        .act(move |conn| {
             let account = users::find(conn, id)?;
             let secret =
                 if account.totp_enabled { None } else { Some(accounts::pending_totp_secret(conn, id, &secrets, at)?) };
@@ -151,10 +153,10 @@ async fn enrol(
     let (id, digest, actor, secrets) =
         (user.0.id, user.0.session_hash().to_string(), user.0.actor(), state.secrets.clone());
     let confirmed =
-        db.run(move |conn| accounts::confirm_totp(conn, &digest, id, &code, &secrets, &actor, now.at)).await;
+        db.act(move |conn| accounts::confirm_totp(conn, &digest, id, &code, &secrets, &actor, now.at)).await;
     match confirmed {
         Ok(codes) => Ok((Status::Ok, Template::render("account/recovery_codes.html", context! { layout, codes }))),
-        Err(DbError::Domain(e)) if !e.field_errors().is_empty() => {
+        Err(AppError::Domain(e)) if !e.field_errors().is_empty() => {
             let page = enrolment_page(&user, &db, state, layout, &now, FormErrors::new(e.field_errors())).await?;
             Ok((Status::UnprocessableEntity, page))
         }

@@ -1,13 +1,15 @@
 //! Administrators manage accounts: create, change role, deactivate, reset a password.
 
+use crate::app::AppError;
 use crate::web::template::{context, Template};
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route};
 
 use super::form::FormErrors;
+use crate::app::accounts;
 use crate::auth::{Role, UserId};
-use crate::db::{accounts, users, DbError};
+use crate::db::users;
 use crate::domain::FieldError;
 use crate::web::auth::{Admin, CsrfOnly, Protected};
 use crate::web::context::{Layout, Now};
@@ -60,7 +62,7 @@ async fn create(
     };
     let (email, name, actor) =
         (values.email.clone().unwrap_or_default(), values.display_name.clone().unwrap_or_default(), admin.0.actor());
-    let created = db.run(move |conn| accounts::create_account(conn, &email, &name, role, &actor, now.at)).await;
+    let created = db.act(move |conn| accounts::create_account(conn, &email, &name, role, &actor, now.at)).await;
     match created {
         Ok((_, temporary)) => {
             let who = values.email.clone().unwrap_or_default();
@@ -68,7 +70,7 @@ async fn create(
                 list_page(&db, layout, AccountForm::default(), FormErrors::default(), Some((who, temporary))).await?;
             Ok((Status::Ok, page))
         }
-        Err(DbError::Domain(e)) => Ok((
+        Err(AppError::Domain(e)) => Ok((
             Status::UnprocessableEntity,
             list_page(&db, layout, values, FormErrors::new(e.field_errors()), None).await?,
         )),
@@ -96,9 +98,9 @@ async fn update(
     };
     let active = form.0.active.as_deref() == Some("true");
     let actor = admin.0.actor();
-    match db.run(move |conn| accounts::update_account(conn, UserId(id), role, active, &actor, now.at)).await {
+    match db.act(move |conn| accounts::update_account(conn, UserId(id), role, active, &actor, now.at)).await {
         Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/admin/comptes"), "Compte mis à jour."))),
-        Err(DbError::Domain(e)) => Ok(Either::Right(PageError::Refused(
+        Err(AppError::Domain(e)) => Ok(Either::Right(PageError::Refused(
             e.field_errors().first().map(|f| f.message.clone()).unwrap_or_else(|| e.to_string()),
         ))),
         Err(other) => Err(other.into()),
@@ -117,7 +119,7 @@ async fn reset(
 ) -> Result<Template, PageError> {
     let actor = admin.0.actor();
     let (account, temporary) = db
-        .run(move |conn| {
+        .act(move |conn| {
             let temporary = accounts::reset_password(conn, UserId(id), &actor, now.at)?;
             Ok((users::find(conn, UserId(id))?, temporary))
         })

@@ -1,14 +1,15 @@
 //! Signing in and out, the second factor, and the first administrator's set-up page.
 
+use crate::app::AppError;
 use crate::web::template::{context, Template};
 use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route, State};
 
 use super::form::FormErrors;
+use crate::app::accounts::{self, SignInError};
 use crate::auth::tokens;
-use crate::db::accounts::{self, SignInError};
-use crate::db::{sessions, setup, users, DbError};
+use crate::db::{setup, users};
 use crate::web::auth::guards::Pending;
 use crate::web::auth::session::{clear_session, set_session};
 use crate::web::auth::{ClientIp, CsrfOnly, Protected, SignedIn};
@@ -53,9 +54,9 @@ async fn sign_in(
     let password = form.0.password.unwrap_or_default();
     let typed = email.clone();
     let result = db
-        .run(move |conn| match accounts::sign_in(conn, &typed, &password, &ip.0, now.at) {
+        .act(move |conn| match accounts::sign_in(conn, &typed, &password, &ip.0, now.at) {
             Ok(session) => Ok(Ok(session)),
-            Err(SignInError::Db(e)) => Err(e),
+            Err(SignInError::App(e)) => Err(e),
             Err(other) => Ok(Err(other)),
         })
         .await?;
@@ -102,11 +103,7 @@ async fn sign_out(
 ) -> Result<Flash<Redirect>, PageError> {
     let digest = user.0.session_hash().to_string();
     let actor = user.0.actor();
-    db.run(move |conn| {
-        sessions::end(conn, &digest, now.at)?;
-        crate::db::audit::record(conn, &actor, crate::auth::audit::AuditAction::SignOut, "", "", now.at)
-    })
-    .await?;
+    db.act(move |conn| accounts::sign_out(conn, &digest, &actor, now.at)).await?;
     clear_session(jar);
     Ok(Flash::success(Redirect::to("/connexion"), "Vous êtes déconnecté."))
 }
@@ -140,7 +137,7 @@ async fn second_factor(
     let secrets = state.secrets.clone();
     let (digest, id, actor) = (user.0.session_hash().to_string(), user.0.id, user.0.actor());
     let accepted =
-        db.run(move |conn| accounts::second_factor(conn, &digest, id, &code, &secrets, &actor, now.at)).await?;
+        db.act(move |conn| accounts::second_factor(conn, &digest, id, &code, &secrets, &actor, now.at)).await?;
     if accepted {
         return Ok(Either::Left(Redirect::to("/connexion/suite")));
     }
@@ -189,7 +186,7 @@ async fn setup_submit(
     let (password, confirmation) = (form.password.unwrap_or_default(), form.confirmation.unwrap_or_default());
     let (t, e, n) = (token.to_string(), email.clone(), name.clone());
     let created = db
-        .run(move |conn| {
+        .act(move |conn| {
             let form = accounts::FirstAdmin {
                 token: &t,
                 email: &e,
@@ -205,7 +202,7 @@ async fn setup_submit(
             Redirect::to("/connexion"),
             "Compte administrateur créé. Connectez-vous : il vous sera demandé d'activer le second facteur.",
         ))),
-        Err(DbError::Domain(e)) => {
+        Err(AppError::Domain(e)) => {
             let errors = FormErrors::new(e.field_errors());
             let page =
                 Template::render("session/setup.html", context! { layout, token, email, display_name: name, errors });

@@ -3,15 +3,15 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::audit::{self, Actor};
-use super::pool::write_transaction;
-use super::users::{self, NewAccount, UserRow};
-use super::{sessions, setup, DbConn, DbError, DbResult};
+use super::{write, Actor, AppError, AppResult};
 use crate::auth::audit::AuditAction;
 use crate::auth::lockout;
 use crate::auth::password::{self, PasswordError};
 use crate::auth::secret_box::SecretBox;
 use crate::auth::{tokens, totp, Role, UserId};
+use crate::db::audit;
+use crate::db::users::{self, NewAccount, UserRow};
+use crate::db::{sessions, setup, DbConn, DbError};
 use crate::domain::DomainError;
 
 /// How long an administrator's temporary password stays valid.
@@ -37,15 +37,21 @@ pub enum SignInError {
     #[error("trop de tentatives depuis cette adresse")]
     Throttled,
     #[error(transparent)]
-    Db(#[from] DbError),
+    App(#[from] AppError),
 }
 
-fn password_error(field: &str, e: PasswordError) -> DbError {
+impl From<DbError> for SignInError {
+    fn from(error: DbError) -> Self {
+        SignInError::App(error.into())
+    }
+}
+
+fn password_error(field: &str, e: PasswordError) -> AppError {
     DomainError::invalid(field, "weak_password", e.to_string()).into()
 }
 
 /// Checks a new password typed twice against the policy and hashes it.
-pub fn new_password_hash(password: &str, confirmation: &str) -> DbResult<String> {
+pub fn new_password_hash(password: &str, confirmation: &str) -> AppResult<String> {
     password::check_policy(password).map_err(|e| password_error("password", e))?;
     if password != confirmation {
         return Err(password_error("confirmation", PasswordError::Mismatch));
@@ -56,11 +62,11 @@ pub fn new_password_hash(password: &str, confirmation: &str) -> DbResult<String>
 fn failed(conn: &mut DbConn, actor: &Actor, email: &str, why: &str, at: NaiveDateTime) -> SignInError {
     match audit::record(conn, actor, AuditAction::SignInFailed, &users::email_key(email), why, at) {
         Ok(()) => SignInError::Refused,
-        Err(e) => SignInError::Db(e),
+        Err(e) => SignInError::App(e.into()),
     }
 }
 
-fn open_session(conn: &mut DbConn, user: &UserRow, at: NaiveDateTime) -> DbResult<NewSession> {
+fn open_session(conn: &mut DbConn, user: &UserRow, at: NaiveDateTime) -> AppResult<NewSession> {
     let token = tokens::new_token();
     let csrf = tokens::new_token();
     sessions::create(conn, &tokens::digest(&token), UserId(user.id), &csrf, !user.totp_enabled, at)?;
@@ -99,7 +105,7 @@ pub fn sign_in(
     if user.password_expires_at.is_some_and(|until| until <= at) {
         return Err(failed(conn, &actor, email, "mot de passe temporaire expiré", at));
     }
-    let session = write_transaction(conn, |conn| {
+    let session = write(conn, |conn| {
         users::record_success(conn, UserId(user.id))?;
         audit::record(conn, &actor, AuditAction::SignInSucceeded, &user.email, "", at)?;
         open_session(conn, &user, at)
@@ -117,7 +123,7 @@ pub fn second_factor(
     secrets: &SecretBox,
     actor: &Actor,
     at: NaiveDateTime,
-) -> DbResult<bool> {
+) -> AppResult<bool> {
     let row = users::row(conn, user)?;
     if lockout::is_locked(row.locked_until, at) {
         audit::record(conn, actor, AuditAction::SecondFactorFailed, &row.email, "compte verrouillé", at)?;
@@ -140,16 +146,22 @@ fn totp_accepted(
     code: &str,
     secrets: &SecretBox,
     at: NaiveDateTime,
-) -> DbResult<bool> {
+) -> AppResult<bool> {
     let Some(sealed) = row.totp_secret.as_deref() else { return Ok(false) };
     let secret = secrets.open(sealed).map_err(|e| DbError::Corrupt(e.to_string()))?;
     match totp::verify(&secret, code, at.and_utc().timestamp().max(0) as u64) {
-        Some(step) => users::claim_totp_step(conn, UserId(row.id), step as i64),
+        Some(step) => Ok(users::claim_totp_step(conn, UserId(row.id), step as i64)?),
         None => Ok(false),
     }
 }
 
-fn recovery_accepted(conn: &mut DbConn, row: &UserRow, code: &str, actor: &Actor, at: NaiveDateTime) -> DbResult<bool> {
+fn recovery_accepted(
+    conn: &mut DbConn,
+    row: &UserRow,
+    code: &str,
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> AppResult<bool> {
     let digest = tokens::digest(&tokens::normalize_recovery_code(code));
     let used = users::use_recovery_code(conn, UserId(row.id), &digest, at)?;
     if used {
@@ -164,7 +176,7 @@ pub fn pending_totp_secret(
     user: UserId,
     secrets: &SecretBox,
     at: NaiveDateTime,
-) -> DbResult<Vec<u8>> {
+) -> AppResult<Vec<u8>> {
     let row = users::row(conn, user)?;
     if row.totp_enabled {
         return Err(DomainError::refused("already_enabled", "le second facteur est déjà activé sur ce compte").into());
@@ -189,7 +201,7 @@ pub fn confirm_totp(
     secrets: &SecretBox,
     actor: &Actor,
     at: NaiveDateTime,
-) -> DbResult<Vec<String>> {
+) -> AppResult<Vec<String>> {
     let secret = pending_totp_secret(conn, user, secrets, at)?;
     let Some(step) = totp::verify(&secret, code, at.and_utc().timestamp().max(0) as u64) else {
         return Err(DomainError::invalid(
@@ -199,7 +211,7 @@ pub fn confirm_totp(
         )
         .into());
     };
-    write_transaction(conn, |conn| {
+    write(conn, |conn| {
         let sealed = secrets.seal(&secret).map_err(|e| DbError::Corrupt(e.to_string()))?;
         users::set_totp(conn, user, Some(&sealed), true, at)?;
         users::claim_totp_step(conn, user, step as i64)?;
@@ -227,7 +239,7 @@ pub fn change_password(
     keep_session: &str,
     actor: &Actor,
     at: NaiveDateTime,
-) -> DbResult<()> {
+) -> AppResult<()> {
     let PasswordChange { current, new, confirmation } = *change;
     let row = users::row(conn, user)?;
     if !password::verify(current, &row.password_hash) {
@@ -242,10 +254,10 @@ pub fn change_password(
         .into());
     }
     let hash = new_password_hash(new, confirmation)?;
-    write_transaction(conn, |conn| {
+    write(conn, |conn| {
         users::set_password(conn, user, &hash, None, at)?;
         sessions::end_all_except(conn, user, keep_session, at)?;
-        audit::record(conn, actor, AuditAction::PasswordChanged, &row.email, "", at)
+        Ok(audit::record(conn, actor, AuditAction::PasswordChanged, &row.email, "", at)?)
     })
 }
 
@@ -257,12 +269,12 @@ pub fn create_account(
     role: Role,
     actor: &Actor,
     at: NaiveDateTime,
-) -> DbResult<(UserId, String)> {
-    check_identity(email, name)?;
+) -> AppResult<(UserId, String)> {
+    crate::domain::account::check_identity(email, name)?;
     let temporary = password::temporary();
     let hash = password::hash(&temporary).map_err(|e| password_error("password", e))?;
     let until = at + Duration::hours(TEMPORARY_PASSWORD_HOURS);
-    write_transaction(conn, |conn| {
+    write(conn, |conn| {
         let account = NewAccount {
             email,
             display_name: name,
@@ -277,31 +289,49 @@ pub fn create_account(
     })
 }
 
-fn check_identity(email: &str, name: &str) -> DbResult<()> {
-    let mut errors = Vec::new();
-    if email.parse::<crate::domain::contact::Email>().is_err() {
-        errors.push(crate::domain::FieldError::new("email", "invalid_email", "adresse e-mail invalide"));
-    }
-    if name.trim().is_empty() || name.chars().count() > 100 {
-        errors.push(crate::domain::FieldError::new(
-            "display_name",
-            "required",
-            "indiquez le nom affiché (100 caractères au plus)",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(DomainError::Invalid(errors).into())
-    }
+/// An account created on the command line, with the password its owner typed (checked
+/// against the policy); `actor` is the command line.
+pub fn create_with_password(
+    conn: &mut DbConn,
+    email: &str,
+    name: &str,
+    role: Role,
+    secret: &str,
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> AppResult<UserId> {
+    crate::domain::account::check_identity(email, name)?;
+    password::check_policy(secret).map_err(|e| password_error("password", e))?;
+    let hash = password::hash(secret).map_err(|e| password_error("password", e))?;
+    write(conn, |conn| {
+        let account = NewAccount {
+            email,
+            display_name: name,
+            role,
+            password_hash: &hash,
+            must_change_password: false,
+            password_expires_at: None,
+        };
+        let id = users::create(conn, &account, at)?;
+        audit::record(conn, actor, AuditAction::AccountCreated, &users::email_key(email), role.code(), at)?;
+        Ok(id)
+    })
+}
+
+/// Ends a session, recorded in the audit log.
+pub fn sign_out(conn: &mut DbConn, session_hash: &str, actor: &Actor, at: NaiveDateTime) -> AppResult<()> {
+    write(conn, |conn| {
+        sessions::end(conn, session_hash, at)?;
+        Ok(audit::record(conn, actor, AuditAction::SignOut, "", "", at)?)
+    })
 }
 
 /// An administrator's reset: a temporary password valid 48 hours, to change at first use.
-pub fn reset_password(conn: &mut DbConn, user: UserId, actor: &Actor, at: NaiveDateTime) -> DbResult<String> {
+pub fn reset_password(conn: &mut DbConn, user: UserId, actor: &Actor, at: NaiveDateTime) -> AppResult<String> {
     let row = users::row(conn, user)?;
     let temporary = password::temporary();
     let hash = password::hash(&temporary).map_err(|e| password_error("password", e))?;
-    write_transaction(conn, |conn| {
+    write(conn, |conn| {
         users::set_password(conn, user, &hash, Some(at + Duration::hours(TEMPORARY_PASSWORD_HOURS)), at)?;
         sessions::end_all_for(conn, user, at)?;
         audit::record(conn, actor, AuditAction::PasswordReset, &row.email, "", at)?;
@@ -317,7 +347,7 @@ pub fn update_account(
     active: bool,
     actor: &Actor,
     at: NaiveDateTime,
-) -> DbResult<()> {
+) -> AppResult<()> {
     let row = users::row(conn, user)?;
     if actor.id == Some(user) && (!active || role != Role::Admin) {
         return Err(DomainError::invalid(
@@ -327,13 +357,13 @@ pub fn update_account(
         )
         .into());
     }
-    write_transaction(conn, |conn| {
+    write(conn, |conn| {
         users::set_role_and_active(conn, user, role, active, at)?;
         if !active {
             sessions::end_all_for(conn, user, at)?;
         }
         let details = format!("rôle {} → {} ; actif {} → {}", row.role, role.code(), row.active, active);
-        audit::record(conn, actor, AuditAction::AccountChanged, &row.email, &details, at)
+        Ok(audit::record(conn, actor, AuditAction::AccountChanged, &row.email, &details, at)?)
     })
 }
 
@@ -347,13 +377,13 @@ pub struct FirstAdmin<'a> {
 }
 
 /// The first administrator, through the one-time set-up link.
-pub fn create_first_admin(conn: &mut DbConn, form: &FirstAdmin, ip: &str, at: NaiveDateTime) -> DbResult<UserId> {
+pub fn create_first_admin(conn: &mut DbConn, form: &FirstAdmin, ip: &str, at: NaiveDateTime) -> AppResult<UserId> {
     let FirstAdmin { token, email, name, password, confirmation } = *form;
-    check_identity(email, name)?;
+    crate::domain::account::check_identity(email, name)?;
     let hash = new_password_hash(password, confirmation)?;
-    write_transaction(conn, |conn| {
+    write(conn, |conn| {
         if users::count(conn)? > 0 || !setup::consume(conn, &tokens::digest(token), at)? {
-            return Err(DbError::NotFound);
+            return Err(AppError::NotFound);
         }
         let account = NewAccount {
             email,
@@ -371,7 +401,7 @@ pub fn create_first_admin(conn: &mut DbConn, form: &FirstAdmin, ip: &str, at: Na
 }
 
 /// While no account exists, a new set-up link (its token; only its digest is stored).
-pub fn setup_link_token(conn: &mut DbConn, at: NaiveDateTime) -> DbResult<Option<String>> {
+pub fn setup_link_token(conn: &mut DbConn, at: NaiveDateTime) -> AppResult<Option<String>> {
     if users::count(conn)? > 0 {
         return Ok(None);
     }
