@@ -17,6 +17,8 @@ pub fn save_deadlines(
 ) -> AppResult<()> {
     write(conn, |conn| {
         deadline_settings::store(conn, settings, &actor.name, at)?;
+        // Every open saisine's deadlines follow, in the same transaction.
+        super::schedule::after_settings_change(conn)?;
         let details = deadline_settings::describe(settings);
         Ok(audit::record(conn, actor, AuditAction::DeadlineSettingsChanged, "delais", &details, at)?)
     })

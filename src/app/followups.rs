@@ -37,6 +37,7 @@ pub fn remind(
             return Err(AppError::Db(DbError::Corrupt(format!("attente de la saisine {reference} introuvable"))));
         }
         followups::mark(conn, &waiting, FollowUpKind::Reminder, stamp)?;
+        super::schedule::after_change(conn, current.id)?;
         let details = EventDetails {
             date: Some(on),
             due_on: Some(waiting.wait.due_on),

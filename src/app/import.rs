@@ -150,6 +150,11 @@ pub fn run_checked(
             format!("{} créée(s), {} modifiée(s), {} rejetée(s)", report.created, report.updated, report.rejected);
         audit::record(conn, actor, AuditAction::FileImported, &options.file_name, &summary, at)?;
         store::remember_file(conn, &digest, &options.file_name, at)?;
+        // New lines were inserted in bulk without their deadlines: computed now, with the
+        // possible duplicates they make, before the transaction ends.
+        for id in crate::db::schedule::stale_open_ids(conn)? {
+            super::schedule::after_identity_change(conn, crate::domain::SaisineId(id), &[]).map_err(db_error)?;
+        }
         Ok(report)
     })?;
     Ok(ImportReport { written: true, ..written })
@@ -322,6 +327,15 @@ fn apply(
     Ok(())
 }
 
+/// The import's passes speak the storage's error: a use case's is turned back into it.
+fn db_error(error: super::AppError) -> DbError {
+    match error {
+        super::AppError::Domain(e) => DbError::Domain(e),
+        super::AppError::NotFound => DbError::NotFound,
+        super::AppError::Db(e) => e,
+    }
+}
+
 /// Applies a line to the saisine it names: its timeline records each changed field, and a new
 /// wait for documents its request, as a mediator's would.
 fn update(
@@ -338,7 +352,9 @@ fn update(
     } else {
         existing.lifecycle
     };
+    let before = super::schedule::matches(conn, existing.id).map_err(db_error)?;
     store::overwrite(conn, existing, imported, &lifecycle, stamp.at)?;
+    super::schedule::after_identity_change(conn, existing.id, &before).map_err(db_error)?;
     let fields: Vec<String> = changes.iter().map(|c| c.field.clone()).collect();
     let details = EventDetails { text: Some(format!("import de {file_name}")), changes, ..Default::default() };
     events::append(conn, existing.id, EventKind::Modifiee, &details, stamp)?;

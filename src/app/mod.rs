@@ -8,10 +8,12 @@
 pub mod accounts;
 pub mod admin;
 pub mod attachments;
+pub mod duplicates;
 pub mod followups;
 pub mod import;
 pub mod referrals;
 pub mod saisines;
+pub mod schedule;
 pub mod sweep;
 pub mod tokens;
 

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{write, AppResult, Stamp};
+use super::{schedule, write, AppResult, Stamp};
 use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
 use crate::db::reference_lists::ReferenceLists;
@@ -31,6 +31,7 @@ pub(crate) fn create(
 ) -> AppResult<(Reference, SaisineId)> {
     let reference = store::next_reference(conn, facts.received_on.year())?;
     let id = store::insert(conn, reference, facts, &Lifecycle::new(facts.received_on), stamp.at)?;
+    schedule::after_identity_change(conn, id, &[])?;
     let details = EventDetails { text: origin.map(str::to_string), ..Default::default() };
     events::append(conn, id, EventKind::Creee, &details, stamp)?;
     audit::record(conn, stamp.actor, AuditAction::SaisineCreated, &reference.to_string(), "", stamp.at)?;
@@ -76,11 +77,13 @@ fn save_facts(conn: &mut DbConn, current: &Saisine, facts: SaisineFacts, stamp: 
     if changes.is_empty() {
         return Ok(changes);
     }
+    let before = schedule::matches(conn, current.id)?;
     store::set_facts(conn, current.id, &facts)?;
     if facts.received_on != current.facts.received_on {
         // The stored durations count from the reception date.
         store::set_lifecycle(conn, current.id, &current.lifecycle.received_on(facts.received_on))?;
     }
+    schedule::after_identity_change(conn, current.id, &before)?;
     store::touch(conn, current.id, stamp.at)?;
     let details = EventDetails { changes: changes.clone(), ..Default::default() };
     events::append(conn, current.id, EventKind::Modifiee, &details, stamp)?;
@@ -132,6 +135,7 @@ pub(crate) fn apply_to(
 ) -> AppResult<Saisine> {
     let next = current.lifecycle.apply(action, today)?;
     store::set_lifecycle(conn, current.id, &next)?;
+    schedule::after_change(conn, current.id)?;
     store::touch(conn, current.id, stamp.at)?;
     let (kind, details) = EventDetails::for_action(action);
     events::append(conn, current.id, kind, &details, stamp)?;

@@ -34,6 +34,7 @@ audit_actions! {
     SaisineEdited => "saisine_modifiee", "Saisine modifiée";
     SaisineStep => "saisine_etape", "Étape de saisine";
     SaisineAssigned => "saisine_attribuee", "Saisine attribuée";
+    DuplicateDismissed => "doublon_ecarte", "Doublon possible écarté";
     SaisineImported => "saisine_importee", "Saisine importée";
     FileImported => "import_csv", "Import de fichier CSV";
     PartnerSubmission => "saisine_deposee_partenaire", "Saisine déposée par un partenaire";

@@ -32,6 +32,7 @@ pub const TABLES: &[&str] = &[
     "pending_imports",
     "imported_files",
     "used_form_tokens",
+    "duplicate_dismissals",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -64,7 +65,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         followups,
         pending_imports,
         imported_files,
-        used_form_tokens
+        used_form_tokens,
+        duplicate_dismissals
     ))
 }
 
@@ -219,22 +221,25 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
         digest: String, file_name: String, imported_at: NaiveDateTime
     ));
     copy_whole!(source, target, progress, used_form_tokens, (nonce: String, expires_at: NaiveDateTime));
+    copy_whole!(source, target, progress, duplicate_dismissals, (
+        saisine_id: i32, other_id: i32, dismissed_by: String, dismissed_at: NaiveDateTime
+    ));
     reset_sequences(target)
 }
 
 /// Saisines have more columns than one tuple carries: three parts of one row.
 fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
-    use super::models::SaisineRow;
+    use super::models::{SaisineRow, ScheduleRow};
     let mut last = 0;
     loop {
-        let rows: Vec<SaisineRow> = saisines::table
+        let rows: Vec<(SaisineRow, ScheduleRow)> = saisines::table
             .filter(saisines::id.gt(last))
             .order(saisines::id.asc())
             .limit(BATCH)
-            .select(SaisineRow::as_select())
+            .select((SaisineRow::as_select(), ScheduleRow::as_select()))
             .load(source)?;
         let Some(tail) = rows.last() else { break };
-        last = tail.id;
+        last = tail.0.id;
         let count = rows.len() as u64;
         let values: Vec<_> = rows.into_iter().map(saisine_values).collect();
         insert_batch!(target, saisines, values);
@@ -286,7 +291,9 @@ type SaisineReferral = (
     diesel::dsl::Eq<saisines::phone_key, Option<String>>,
 );
 
-fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, SaisineReferral) {
+fn saisine_values(
+    (r, schedule): (super::models::SaisineRow, super::models::ScheduleRow),
+) -> (SaisineHead, SaisineTail, SaisineReferral, super::models::ScheduleRow) {
     use saisines as s;
     (
         (
@@ -329,6 +336,7 @@ fn saisine_values(r: super::models::SaisineRow) -> (SaisineHead, SaisineTail, Sa
             s::email_key.eq(r.email_key),
             s::phone_key.eq(r.phone_key),
         ),
+        schedule,
     )
 }
 

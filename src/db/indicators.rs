@@ -9,9 +9,9 @@ use super::models::ClockRow;
 use super::schema::saisines;
 use super::{deadline_settings, figures};
 use super::{DbConn, DbResult};
-use crate::domain::figures::{is_overdue, DelayFigures};
+use crate::domain::figures::DelayFigures;
 use crate::domain::indicators::{self, Indicators};
-use crate::domain::{Lifecycle, Status};
+use crate::domain::Lifecycle;
 
 fn lifecycles(rows: Vec<ClockRow>) -> DbResult<Vec<Lifecycle>> {
     rows.iter().map(ClockRow::lifecycle).collect()
@@ -34,13 +34,8 @@ pub fn for_year(conn: &mut DbConn, year: i32, today: NaiveDate) -> DbResult<Indi
     for_period(conn, from, to, today)
 }
 
-/// Open saisines, of any year and any mediator, past their take-up or handling deadline today.
+/// Open saisines, of any year and any mediator, past their take-up or handling deadline today
+/// (`figures::is_overdue`, read from the stored deadlines: one indexed count).
 pub fn overdue_now(conn: &mut DbConn, today: NaiveDate) -> DbResult<i64> {
-    let settings = deadline_settings::load(conn)?;
-    let rows = saisines::table
-        .filter(saisines::status.ne(Status::Cloturee.code()))
-        .select(ClockRow::as_select())
-        .load(conn)?;
-    let overdue = lifecycles(rows)?.iter().filter(|l| is_overdue(&settings, l, today)).count();
-    Ok(i64::try_from(overdue).unwrap_or(i64::MAX))
+    super::schedule::late_count(conn, today)
 }

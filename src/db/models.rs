@@ -283,3 +283,38 @@ impl SaisineRow {
         })
     }
 }
+
+/// A saisine's stored deadlines (`domain::schedule`), read and written as one piece.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = saisines, treat_none_as_null = true)]
+pub struct ScheduleRow {
+    pub take_up_due_on: Option<NaiveDate>,
+    pub handling_due_on: Option<NaiveDate>,
+    pub reminder_on: Option<NaiveDate>,
+    pub abandonment_on: Option<NaiveDate>,
+    pub queue_from: Option<NaiveDate>,
+    pub late_from: Option<NaiveDate>,
+    pub next_due_on: Option<NaiveDate>,
+    pub possible_duplicate: bool,
+    pub schedule_version: i32,
+}
+
+impl ScheduleRow {
+    /// The version of the rules that computed it; rows of an older version are computed again
+    /// at start-up.
+    pub const VERSION: i32 = 1;
+
+    pub fn new(schedule: &crate::domain::schedule::Schedule) -> Self {
+        ScheduleRow {
+            take_up_due_on: schedule.take_up_due_on,
+            handling_due_on: schedule.handling_due_on,
+            reminder_on: schedule.reminder_on,
+            abandonment_on: schedule.abandonment_on,
+            queue_from: schedule.queue_from,
+            late_from: schedule.late_from,
+            next_due_on: schedule.next_due_on,
+            possible_duplicate: schedule.possible_duplicate,
+            schedule_version: Self::VERSION,
+        }
+    }
+}

@@ -68,6 +68,8 @@ pub fn migrate(url: &str) -> DbResult<usize> {
         }
     };
     super::search_keys::backfill(&mut conn)?;
+    // After the search keys: a possible duplicate is found through them.
+    super::schedule::refresh_stale(&mut conn)?;
     Ok(applied)
 }
 

@@ -1,7 +1,7 @@
 //! The "à traiter" queue: open saisines needing a mediator now, most urgent first. Reads only
 //! the narrow lifecycle columns, so that the navigation can count it on every page.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -14,9 +14,8 @@ use super::schema::saisines;
 use super::{DbConn, DbError, DbResult};
 use crate::auth::UserId;
 use crate::domain::deadlines::DeadlineSettings;
-use crate::domain::figures::is_overdue;
-use crate::domain::queue::{self, duplicate_windows, is_possible_duplicate, Attention, Identity, Signals};
-use crate::domain::{Lifecycle, Reference, Saisine, Stage, Status};
+use crate::domain::queue::{self, Attention, Signals};
+use crate::domain::{Lifecycle, Reference, Saisine, Stage};
 
 /// Whose saisines: a mediator's own and those nobody has yet, or the whole team's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,61 +43,12 @@ pub struct QueueCount {
     pub late: usize,
 }
 
-fn open_clocks(conn: &mut DbConn, scope: Scope) -> DbResult<Vec<ClockRow>> {
-    let mut query = saisines::table.filter(saisines::status.ne(Status::Cloturee.code())).into_boxed();
-    if let Scope::Mine(user) = scope {
-        query = query.filter(saisines::assigned_to.eq(user.0).or(saisines::assigned_to.is_null()));
-    }
-    Ok(query.order((saisines::received_on.asc(), saisines::id.asc())).select(ClockRow::as_select()).load(conn)?)
-}
-
 /// The saisines among `waiting` whose current documents request was already followed by a reminder.
 fn reminded(conn: &mut DbConn, waiting: &[i32]) -> DbResult<HashSet<i32>> {
     let requests = followups::current_requests(conn, waiting)?;
     let waits: Vec<(i32, i32)> = waiting.iter().map(|id| (*id, requests.get(id).copied().unwrap_or(0))).collect();
     let done = followups::done(conn, &waits, FollowUpKind::Reminder)?;
     Ok(done.into_iter().map(|(saisine, _)| saisine).collect())
-}
-
-type IdentityColumns = (i32, String, NaiveDate, Option<String>, Option<String>);
-
-fn identity((_, _, received_on, nir, email): &IdentityColumns) -> Identity {
-    Identity { received_on: *received_on, nir: nir.clone(), email: email.clone() }
-}
-
-/// For each of `ids`, the references of the saisines that may be the same request: same NIR
-/// or same e-mail, received within a week.
-pub fn possible_duplicates(conn: &mut DbConn, ids: &[i32]) -> DbResult<HashMap<i32, Vec<String>>> {
-    let columns = (saisines::id, saisines::reference, saisines::received_on, saisines::nir, saisines::email);
-    let known = saisines::nir.is_not_null().or(saisines::email.is_not_null());
-    let targets: Vec<IdentityColumns> =
-        saisines::table.filter(saisines::id.eq_any(ids)).filter(known).select(columns).load(conn)?;
-    let dates: Vec<NaiveDate> = targets.iter().map(|t| t.2).collect();
-    let mut candidates: Vec<IdentityColumns> = Vec::new();
-    for (from, to) in duplicate_windows(&dates) {
-        let known = saisines::nir.is_not_null().or(saisines::email.is_not_null());
-        candidates.extend(
-            saisines::table
-                .filter(saisines::received_on.between(from, to))
-                .filter(known)
-                .select(columns)
-                .load::<IdentityColumns>(conn)?,
-        );
-    }
-    let mut found = HashMap::new();
-    for target in &targets {
-        let mut others: Vec<String> = candidates
-            .iter()
-            .filter(|c| c.0 != target.0 && is_possible_duplicate(&identity(target), &identity(c)))
-            .map(|c| c.1.clone())
-            .collect();
-        others.sort();
-        others.dedup();
-        if !others.is_empty() {
-            found.insert(target.0, others);
-        }
-    }
-    Ok(found)
 }
 
 /// Every open saisine of `rows` with what it needs today (possibly nothing).
@@ -116,7 +66,13 @@ fn assess(
     let waiting = ids_where(|s| matches!(s, Stage::AwaitingDocuments { .. }));
     let received = ids_where(|s| *s == Stage::Received);
     let reminded = reminded(conn, &waiting)?;
-    let mut duplicates = possible_duplicates(conn, &received)?;
+    let mut duplicates = std::collections::HashMap::new();
+    for id in received {
+        let found = super::schedule::duplicates_of(conn, crate::domain::SaisineId(id))?;
+        if !found.is_empty() {
+            duplicates.insert(id, found.into_iter().map(|(_, reference)| reference).collect::<Vec<_>>());
+        }
+    }
     let mut entries = Vec::new();
     for (row, lifecycle) in lifecycles {
         let signals =
@@ -135,24 +91,24 @@ fn assess(
     Ok(entries)
 }
 
-/// The queue of `scope` today, most urgent first.
-pub fn entries(conn: &mut DbConn, scope: Scope, today: NaiveDate) -> DbResult<(DeadlineSettings, Vec<QueueEntry>)> {
+/// One page of the queue of `scope` today, most urgent first (the order and the membership
+/// come from the stored deadlines, through indexes; each row of the page is then assessed).
+pub fn entries(
+    conn: &mut DbConn,
+    scope: Scope,
+    today: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> DbResult<(DeadlineSettings, Vec<QueueEntry>)> {
     let settings = deadline_settings::load(conn)?;
-    let rows = open_clocks(conn, scope)?;
-    let mut entries: Vec<QueueEntry> =
-        assess(conn, rows, &settings, today)?.into_iter().filter(|e| !e.attentions.is_empty()).collect();
-    entries.sort_by(|a, b| {
-        queue::compare_entries(&a.attentions, &b.attentions).then_with(|| a.reference.cmp(&b.reference))
-    });
-    Ok((settings, entries))
+    let rows = super::schedule::page(conn, scope, today, offset, limit)?;
+    Ok((settings, assess(conn, rows, &settings, today)?))
 }
 
 /// How many saisines are on the queue of `scope`, and how many of them are "en retard"
-/// (`figures::is_overdue`, the definition `/indicateurs` counts too).
+/// (`figures::is_overdue`, the definition `/indicateurs` counts too): indexed counts.
 pub fn count(conn: &mut DbConn, scope: Scope, today: NaiveDate) -> DbResult<QueueCount> {
-    let (settings, entries) = entries(conn, scope, today)?;
-    let late = entries.iter().filter(|e| is_overdue(&settings, &e.lifecycle, today)).count();
-    Ok(QueueCount { total: entries.len(), late })
+    super::schedule::count(conn, scope, today)
 }
 
 /// What one saisine needs today (empty once closed), for its own page.

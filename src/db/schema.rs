@@ -61,6 +61,24 @@ diesel::table! {
         net_processing_days -> Nullable<Integer>,
         email_key -> Nullable<Text>,
         phone_key -> Nullable<Text>,
+        take_up_due_on -> Nullable<Date>,
+        handling_due_on -> Nullable<Date>,
+        reminder_on -> Nullable<Date>,
+        abandonment_on -> Nullable<Date>,
+        queue_from -> Nullable<Date>,
+        late_from -> Nullable<Date>,
+        next_due_on -> Nullable<Date>,
+        possible_duplicate -> Bool,
+        schedule_version -> Integer,
+    }
+}
+
+diesel::table! {
+    duplicate_dismissals (saisine_id, other_id) {
+        saisine_id -> Integer,
+        other_id -> Integer,
+        dismissed_by -> Text,
+        dismissed_at -> Timestamp,
     }
 }
 
@@ -259,5 +277,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     pending_imports,
     external_references,
     imported_files,
-    used_form_tokens
+    used_form_tokens,
+    duplicate_dismissals
 );

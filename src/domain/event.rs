@@ -28,6 +28,8 @@ pub enum EventKind {
     Importee,
     /// A document added to the saisine's file (its name in the text).
     PieceAjoutee,
+    /// A mediator said another saisine flagged as a possible duplicate is not one.
+    DoublonEcarte,
 }
 
 impl EventKind {
@@ -45,6 +47,7 @@ impl EventKind {
         EventKind::EcheanceDepassee,
         EventKind::Importee,
         EventKind::PieceAjoutee,
+        EventKind::DoublonEcarte,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +65,7 @@ impl EventKind {
             EventKind::Relance => "relance",
             EventKind::EcheanceDepassee => "echeance_depassee",
             EventKind::PieceAjoutee => "piece_ajoutee",
+            EventKind::DoublonEcarte => "doublon_ecarte",
         }
     }
 
@@ -80,6 +84,7 @@ impl EventKind {
             EventKind::Relance => "Relance envoyée",
             EventKind::EcheanceDepassee => "Pièces non reçues à l'échéance",
             EventKind::PieceAjoutee => "Pièce jointe ajoutée",
+            EventKind::DoublonEcarte => "Doublon possible écarté",
         }
     }
 

@@ -51,6 +51,7 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Get, "/admin/import") | (Post, "/admin/import") | (Post, "/admin/import/<token>") => Admin,
         (Get, "/admin/delais") | (Post, "/admin/delais") => Admin,
         (Get, "/a-traiter") | (Post, "/saisines/<reference>/relance") => Mediator,
+        (Post, "/saisines/<reference>/doublons/<other>/ecarter") => Mediator,
         (Get, "/indicateurs") => Reader,
         (Get, "/api/v1/saisines") | (Get, "/api/v1/saisines/<reference>") => Reader,
         (Get, "/api/v1/saisines/<reference>/evenements") | (Get, "/api/v1/referentiels") => Reader,
@@ -73,6 +74,7 @@ fn concrete(path: &str, reference: &str, spare_account: i32) -> String {
         .replace("<code>", "indu")
         .replace("<year>", "2026")
         .replace("<file>", "2026.pdf")
+        .replace("<other>", "2026-9999")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

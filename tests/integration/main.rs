@@ -25,6 +25,7 @@ mod platform;
 mod report_data;
 mod report_property;
 mod reports;
+mod schedule;
 mod search;
 mod security_address;
 mod security_audit;

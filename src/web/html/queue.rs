@@ -7,7 +7,7 @@ use rocket::{get, post, routes, FromForm, Route};
 use serde::Serialize;
 
 use crate::app::{self, AppError, Stamp};
-use crate::db::queue::{self, QueueEntry, Scope};
+use crate::db::queue::{self, QueueCount, QueueEntry, Scope};
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::{indicators, users};
 use crate::domain::dates::parse_date;
@@ -32,6 +32,7 @@ struct QueueItem {
 }
 
 struct QueueData {
+    count: QueueCount,
     settings: DeadlineSettings,
     entries: Vec<QueueEntry>,
     saisines: Vec<Saisine>,
@@ -40,8 +41,9 @@ struct QueueData {
     indicators: IndicatorsView,
 }
 
-fn load(conn: &mut crate::db::DbConn, scope: Scope, now: &Now) -> crate::db::DbResult<QueueData> {
-    let (settings, entries) = queue::entries(conn, scope, now.today)?;
+fn load(conn: &mut crate::db::DbConn, scope: Scope, page: Page, now: &Now) -> crate::db::DbResult<QueueData> {
+    let count = queue::count(conn, scope, now.today)?;
+    let (settings, entries) = queue::entries(conn, scope, now.today, page.offset(), page.size)?;
     let ids: Vec<i32> = entries.iter().map(|e| e.saisine_id).collect();
     let saisines = queue::saisines_by_id(conn, &ids)?;
     let names = users::list(conn)?.into_iter().map(|u| (u.id.0, u.display_name)).collect();
@@ -49,7 +51,7 @@ fn load(conn: &mut crate::db::DbConn, scope: Scope, now: &Now) -> crate::db::DbR
     let found = indicators::for_year(conn, year, now.today)?;
     let overdue = indicators::overdue_now(conn, now.today)?;
     let indicators = IndicatorsView::new(year, found, overdue, &settings);
-    Ok(QueueData { settings, entries, saisines, lists: ReferenceLists::load(conn)?, names, indicators })
+    Ok(QueueData { count, settings, entries, saisines, lists: ReferenceLists::load(conn)?, names, indicators })
 }
 
 fn items(data: &QueueData, today: chrono::NaiveDate) -> Vec<QueueItem> {
@@ -70,18 +72,54 @@ fn items(data: &QueueData, today: chrono::NaiveDate) -> Vec<QueueItem> {
         .collect()
 }
 
-#[get("/a-traiter?<equipe>")]
-async fn page(user: Mediator, equipe: Option<&str>, db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
+/// A page of the queue: its number (from 1) and size.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    number: i64,
+    size: i64,
+}
+
+impl Page {
+    fn offset(self) -> i64 {
+        (self.number - 1).saturating_mul(self.size)
+    }
+}
+
+/// The links to the pages around this one, keeping the team choice.
+fn page_link(team: bool, number: i64) -> String {
+    match (team, number) {
+        (false, 1) => "/a-traiter".into(),
+        (true, 1) => "/a-traiter?equipe=1".into(),
+        (false, n) => format!("/a-traiter?page={n}"),
+        (true, n) => format!("/a-traiter?equipe=1&page={n}"),
+    }
+}
+
+#[get("/a-traiter?<equipe>&<page>")]
+async fn page(
+    user: Mediator,
+    equipe: Option<&str>,
+    page: Option<i64>,
+    db: Db,
+    layout: Layout,
+    now: Now,
+    state: &rocket::State<crate::web::state::AppState>,
+) -> Result<Template, PageError> {
     let team = equipe == Some("1");
     let scope = if team { Scope::Team } else { Scope::Mine(user.0.id) };
     let today = now.today;
-    let data = db.run(move |conn| load(conn, scope, &now)).await?;
+    let page = Page { number: page.unwrap_or(1).clamp(1, 1_000_000), size: state.config.page_size.clamp(1, 500) };
+    let data = db.run(move |conn| load(conn, scope, page, &now)).await?;
     let items = items(&data, today);
-    let late = items.iter().filter(|i| i.late).count();
+    let count = data.count;
+    let pages = (i64::try_from(count.total).unwrap_or(i64::MAX) + page.size - 1) / page.size;
+    let previous_link = (page.number > 1).then(|| page_link(team, page.number - 1));
+    let next_link = (page.number < pages).then(|| page_link(team, page.number + 1));
     Ok(Template::render(
         "queue/list.html",
-        context! { layout, items, late, team, indicators: data.indicators, settings: data.settings,
-        day_count: data.settings.day_count.label(), today: today.to_string() },
+        context! { layout, items, count, team, indicators: data.indicators, settings: data.settings,
+        day_count: data.settings.day_count.label(), today: today.to_string(),
+        page: page.number, pages, previous_link, next_link },
     ))
 }
 

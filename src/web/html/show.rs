@@ -53,8 +53,10 @@ async fn render(
             }
             let follow_up = queue::entry_of(conn, &saisine, today)?;
             let files = attachments::list(conn, saisine.id)?;
-            let duplicates =
-                queue::possible_duplicates(conn, &[saisine.id.0])?.remove(&saisine.id.0).unwrap_or_default();
+            let duplicates: Vec<String> = crate::db::schedule::duplicates_of(conn, saisine.id)?
+                .into_iter()
+                .map(|(_, reference)| reference)
+                .collect();
             Ok((saisine, timeline, ReferenceLists::load(conn)?, users::list(conn)?, follow_up, files, duplicates))
         })
         .await?;
@@ -166,6 +168,28 @@ async fn assign(
     Ok(Flash::success(Redirect::to(format!("/saisines/{reference}")), "Attribution enregistrée."))
 }
 
+/// A mediator says a possible duplicate is not one.
+#[post("/saisines/<reference>/doublons/<other>/ecarter", data = "<_form>")]
+async fn dismiss_duplicate(
+    user: Mediator,
+    reference: Reference,
+    other: Reference,
+    _form: Protected<crate::web::auth::CsrfOnly>,
+    db: Db,
+    now: Now,
+) -> Result<Flash<Redirect>, PageError> {
+    let actor = user.0.actor();
+    let back = Redirect::to(format!("/saisines/{reference}"));
+    let done = db
+        .act(move |conn| app::duplicates::dismiss(conn, reference, other, &Stamp { actor: &actor, at: now.at }))
+        .await;
+    match done {
+        Ok(()) => Ok(Flash::success(back, format!("La saisine {other} n'est plus signalée comme doublon possible."))),
+        Err(AppError::Domain(e)) => Ok(Flash::error(back, e.to_string())),
+        Err(other) => Err(other.into()),
+    }
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![show, act, assign]
+    routes![show, act, assign, dismiss_duplicate]
 }

@@ -1,0 +1,16 @@
+DROP TABLE duplicate_dismissals;
+DROP INDEX saisines_duplicate_keys_email;
+DROP INDEX saisines_duplicate_keys_nir;
+DROP INDEX saisines_schedule_stale;
+DROP INDEX saisines_late;
+DROP INDEX saisines_queue_by_assignee;
+DROP INDEX saisines_queue;
+ALTER TABLE saisines DROP COLUMN schedule_version;
+ALTER TABLE saisines DROP COLUMN possible_duplicate;
+ALTER TABLE saisines DROP COLUMN next_due_on;
+ALTER TABLE saisines DROP COLUMN late_from;
+ALTER TABLE saisines DROP COLUMN queue_from;
+ALTER TABLE saisines DROP COLUMN abandonment_on;
+ALTER TABLE saisines DROP COLUMN reminder_on;
+ALTER TABLE saisines DROP COLUMN handling_due_on;
+ALTER TABLE saisines DROP COLUMN take_up_due_on;
