@@ -27,6 +27,40 @@ pub struct ListFilter {
     /// personal datum matched exactly (see `SearchTerm`).
     pub search: Option<SearchTerm>,
     pub assigned: Option<Assignee>,
+    /// Saisines with something due on a day (the stored deadlines, see `db::schedule`).
+    pub due: Option<(DueFilter, NaiveDate)>,
+}
+
+/// The deadline filters: late today, a reminder to send, a take-up to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueFilter {
+    Late,
+    Reminder,
+    TakeUp,
+}
+
+impl DueFilter {
+    pub fn code(self) -> &'static str {
+        match self {
+            DueFilter::Late => "en_retard",
+            DueFilter::Reminder => "relance",
+            DueFilter::TakeUp => "prise_en_charge",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DueFilter::Late => "En retard",
+            DueFilter::Reminder => "Relance à envoyer",
+            DueFilter::TakeUp => "À prendre en charge",
+        }
+    }
+
+    pub const ALL: [DueFilter; 3] = [DueFilter::Late, DueFilter::Reminder, DueFilter::TakeUp];
+
+    pub fn from_code(code: &str) -> Option<DueFilter> {
+        Self::ALL.into_iter().find(|d| d.code() == code)
+    }
 }
 
 /// Whose saisines: one mediator's, or nobody's yet.
@@ -76,6 +110,13 @@ fn escape_like(text: &str) -> String {
 
 fn filtered(filter: &ListFilter) -> Boxed<'_> {
     let mut query = saisines::table.into_boxed();
+    // Each served by an index on the stored deadline (`saisines_late`, `saisines_queue`…).
+    query = match filter.due {
+        None => query,
+        Some((DueFilter::Late, today)) => query.filter(saisines::late_from.le(today)),
+        Some((DueFilter::Reminder, today)) => query.filter(saisines::reminder_on.le(today)),
+        Some((DueFilter::TakeUp, _)) => query.filter(saisines::take_up_due_on.is_not_null()),
+    };
     if let Some(status) = filter.status {
         query = query.filter(saisines::status.eq(status.code()));
     }

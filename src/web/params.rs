@@ -4,7 +4,7 @@ use rocket::request::FromParam;
 use rocket::FromForm;
 
 use crate::auth::{Role, UserId};
-use crate::db::list::{Assignee, Cursor, ListFilter, SortOrder};
+use crate::db::list::{Assignee, Cursor, DueFilter, ListFilter, SortOrder};
 use crate::domain::reference::InvalidReference;
 use crate::domain::search::SearchTerm;
 use crate::domain::text::non_blank;
@@ -32,6 +32,8 @@ pub struct ListQuery {
     pub after: Option<String>,
     /// `me`, `none` or an account id.
     pub assigned: Option<String>,
+    /// `en_retard`, `relance` or `prise_en_charge`: what is due (stored deadlines).
+    pub echeance: Option<String>,
     /// Page size (API only).
     pub limit: Option<i64>,
 }
@@ -66,8 +68,19 @@ fn parsed<T: std::str::FromStr>(
 impl ListQuery {
     /// Checks the query; `me` is the user asking, `role` decides whether personal data may be
     /// searched (mediators and administrators; readers see personal data masked only).
-    pub fn check(&self, me: UserId, role: Role) -> Result<ListRequest, DomainError> {
+    pub fn check(&self, me: UserId, role: Role, today: chrono::NaiveDate) -> Result<ListRequest, DomainError> {
         let mut errors = Vec::new();
+        let due = match given(&self.echeance) {
+            None => None,
+            Some(code) => match DueFilter::from_code(&code) {
+                Some(kind) => Some((kind, today)),
+                None => {
+                    let message = format!("échéance inconnue : « {code} » (en_retard, relance ou prise_en_charge)");
+                    errors.push(FieldError::new("echeance", "invalid_filter", message));
+                    None
+                }
+            },
+        };
         let search = given(&self.q).map(|q| SearchTerm::parse(&q));
         if search.as_ref().and_then(SearchTerm::personal_key).is_some() && !role.sees_personal_data() {
             errors.push(FieldError::new(
@@ -101,6 +114,7 @@ impl ListQuery {
             year: parsed(&self.year, "year", "année", &mut errors),
             search,
             assigned,
+            due,
         };
         let order = match given(&self.sort).as_deref() {
             None | Some("desc") | Some("recentes") => SortOrder::NewestFirst,
@@ -148,6 +162,7 @@ impl ListQuery {
             ("q", &self.q),
             ("sort", &self.sort),
             ("assigned", &self.assigned),
+            ("echeance", &self.echeance),
             ("after", &self.after),
         ];
         pairs
@@ -186,7 +201,7 @@ mod tests {
         /// Whatever a query string holds, the list answers with a request or field errors.
         #[test]
         fn any_list_query_is_checked_without_panicking(
-            fields in proptest::collection::vec(text(), 10),
+            fields in proptest::collection::vec(text(), 11),
             limit in proptest::option::of(any::<i64>()),
             reader in any::<bool>(),
         ) {
@@ -201,10 +216,11 @@ mod tests {
                 sort: fields[7].clone(),
                 after: fields[8].clone(),
                 assigned: fields[9].clone(),
+                echeance: fields[10].clone(),
                 limit,
             };
             let role = if reader { Role::Lecteur } else { Role::Mediateur };
-            if let Err(e) = query.check(UserId(1), role) {
+            if let Err(e) = query.check(UserId(1), role, chrono::NaiveDate::MIN) {
                 prop_assert!(!e.field_errors().is_empty());
             }
             let encoded = query.to_query_string();
@@ -215,10 +231,10 @@ mod tests {
     #[test]
     fn readers_may_not_search_by_personal_data() {
         let query = ListQuery { q: Some("jeanne@exemple.fr".into()), ..ListQuery::default() };
-        assert!(query.check(UserId(1), Role::Lecteur).is_err());
-        assert!(query.check(UserId(1), Role::Mediateur).is_ok());
+        assert!(query.check(UserId(1), Role::Lecteur, chrono::NaiveDate::MIN).is_err());
+        assert!(query.check(UserId(1), Role::Mediateur, chrono::NaiveDate::MIN).is_ok());
         let by_name = ListQuery { q: Some("Bœuf".into()), ..ListQuery::default() };
-        assert!(by_name.check(UserId(1), Role::Lecteur).is_ok());
+        assert!(by_name.check(UserId(1), Role::Lecteur, chrono::NaiveDate::MIN).is_ok());
     }
 
     #[test]

@@ -293,3 +293,32 @@ fn rows_written_before_the_stored_deadlines_get_them_at_start_up() {
     assert_eq!(schedule::count(&mut conn, Scope::Team, day(200)).unwrap().total, 1, "{reference}");
     check(&mut conn, day(200), "redémarrage");
 }
+
+#[test]
+fn the_list_filters_on_the_stored_deadlines() {
+    let app = TestApp::new(); // 15 June 2026, take-up delay 7 days
+    let anonymous =
+        |date: &str| SaisineBuilder::default().received_on(date).set("nir", json!("")).set("email", json!(""));
+    let late = app.create(&anonymous("2026-06-01"));
+    let fresh = app.create(&anonymous("2026-06-14"));
+    let waiting = app.create(&anonymous("2026-05-20"));
+    app.step(&waiting, "prise-en-charge", json!({"date": "2026-05-21"}));
+    app.step(&waiting, "demande-pieces", json!({"date": "2026-06-01", "due_on": "2026-07-01", "description": "RIB"}));
+    let listed = |filter: &str| {
+        let (status, body) = app.get_json(&format!("/api/v1/saisines?echeance={filter}"));
+        assert_eq!(status, Status::Ok, "{body}");
+        let mut found: Vec<String> =
+            body["items"].as_array().unwrap().iter().map(|s| s["reference"].as_str().unwrap().to_string()).collect();
+        found.sort();
+        found
+    };
+    assert_eq!(listed("en_retard"), vec![late.clone()]);
+    assert_eq!(listed("prise_en_charge"), {
+        let mut v = vec![late.clone(), fresh.clone()];
+        v.sort();
+        v
+    });
+    assert_eq!(listed("relance"), vec![waiting.clone()], "reminder due ten days after the request");
+    let (status, body) = app.get_json("/api/v1/saisines?echeance=bientot");
+    assert_eq!((status, body["field"].as_str()), (Status::UnprocessableEntity, Some("echeance")));
+}

@@ -60,7 +60,7 @@ async fn list_saisines(
     state: &State<AppState>,
     now: Now,
 ) -> Result<Json<Value>, ApiError> {
-    let request = query.check(user.0.id, user.0.role)?;
+    let request = query.check(user.0.id, user.0.role, now.today)?;
     let limit = query.limit.unwrap_or(state.config.page_size).clamp(1, 500);
     let (actor, at) = (user.0.actor(), now.at);
     let (page, total) = db

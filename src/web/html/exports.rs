@@ -38,8 +38,8 @@ fn write_all(conn: &mut DbConn, filter: &ListFilter, privacy: Privacy) -> DbResu
     }
 }
 
-fn checked_filter(query: &ListQuery, user: &CurrentUser) -> Result<ListFilter, PageError> {
-    query.check(user.id, user.role).map(|request| request.filter).map_err(|e| PageError::Invalid(e.to_string()))
+fn checked_filter(query: &ListQuery, user: &CurrentUser, today: chrono::NaiveDate) -> Result<ListFilter, PageError> {
+    query.check(user.id, user.role, today).map(|request| request.filter).map_err(|e| PageError::Invalid(e.to_string()))
 }
 
 fn file_name(query: &ListQuery, today: chrono::NaiveDate, whole: bool) -> String {
@@ -55,7 +55,7 @@ fn csv_download(bytes: Vec<u8>, name: &str) -> Download {
 
 #[get("/saisines/export.csv?<query..>")]
 async fn export_masked(user: Reader, query: ListQuery, db: Db, now: Now) -> Result<Download, PageError> {
-    let filter = checked_filter(&query, &user.0)?;
+    let filter = checked_filter(&query, &user.0, now.today)?;
     let actor = user.0.actor();
     let at = now.at;
     let (text, _) = db
@@ -69,7 +69,7 @@ async fn export_masked(user: Reader, query: ListQuery, db: Db, now: Now) -> Resu
 
 #[get("/saisines/export-complet.csv?<query..>")]
 async fn export_whole(admin: Admin, query: ListQuery, db: Db, now: Now) -> Result<Download, PageError> {
-    let filter = checked_filter(&query, &admin.0)?;
+    let filter = checked_filter(&query, &admin.0, now.today)?;
     let actor: Actor = admin.0.actor();
     // A searched NIR, e-mail or phone stays out of the audit log: `record_search` notes it masked.
     let personal = filter.search.as_ref().and_then(|s| s.personal_key()).is_some();

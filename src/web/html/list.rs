@@ -29,7 +29,7 @@ async fn saisines(
     layout: Layout,
     now: Now,
 ) -> Result<(Status, Template), PageError> {
-    let (request, errors) = match query.check(user.0.id, user.0.role) {
+    let (request, errors) = match query.check(user.0.id, user.0.role, now.today) {
         Ok(request) => (Some(request), FormErrors::default()),
         Err(e) => (None, FormErrors::new(e.field_errors())),
     };
