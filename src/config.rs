@@ -51,6 +51,18 @@ pub struct AppConfig {
     /// Minutes between two runs of the deadline sweep inside the server; 0 turns it off
     /// (e.g. when `mediation sweep` runs from cron instead).
     pub sweep_interval_minutes: u64,
+    /// E-mail: the SMTP server in lettre's URL form (`smtps://user:password@host`,
+    /// `smtp://127.0.0.1:2525` for a local relay); none: nothing is sent.
+    pub smtp_url: Option<String>,
+    /// A file holding the SMTP password (`MEDIATION_SMTP_PASSWORD_FILE`), instead of the URL's.
+    pub smtp_password_file: Option<PathBuf>,
+    /// The sender of every e-mail (`Médiation CPAM <mediation@cpam.fr>`).
+    pub mail_from: Option<String>,
+    /// Where the team's notifications of new partner saisines go.
+    pub team_address: Option<String>,
+    /// Seconds between two runs of the delivery worker inside the server; 0 turns it off
+    /// (e.g. when `mediation mail send` runs from cron instead).
+    pub mail_interval_seconds: u64,
 }
 
 impl Default for AppConfig {
@@ -67,6 +79,11 @@ impl Default for AppConfig {
             partner_form_min_seconds: 3,
             partner_form_max_minutes: 120,
             sweep_interval_minutes: 60,
+            smtp_url: None,
+            smtp_password_file: None,
+            mail_from: None,
+            team_address: None,
+            mail_interval_seconds: 30,
         }
     }
 }

@@ -8,6 +8,8 @@
 pub mod admin;
 pub mod attachments;
 pub mod followups;
+pub mod letters;
+pub mod outbox;
 pub mod referrals;
 pub mod saisines;
 pub mod sweep;

@@ -29,11 +29,25 @@ pub const TABLES: &[&str] = &[
     "deadline_settings",
     "followups",
     "pending_imports",
+    "letter_templates",
+    "letterhead",
+    "letters",
+    "outbox",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
-const SERIAL_TABLES: &[&str] =
-    &["saisines", "events", "users", "recovery_codes", "api_tokens", "audit_log", "attachments", "followups"];
+const SERIAL_TABLES: &[&str] = &[
+    "saisines",
+    "events",
+    "users",
+    "recovery_codes",
+    "api_tokens",
+    "audit_log",
+    "attachments",
+    "followups",
+    "letters",
+    "outbox",
+];
 
 /// Rows of each table, in `TABLES` order.
 pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
@@ -58,7 +72,11 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         attachments,
         deadline_settings,
         followups,
-        pending_imports
+        pending_imports,
+        letter_templates,
+        letterhead,
+        letters,
+        outbox
     ))
 }
 
@@ -172,7 +190,30 @@ pub fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnM
         token_hash: String, file_name: String, content: Vec<u8>, skip_invalid: bool, created_by: i32,
         created_at: NaiveDateTime
     ));
+    copy_correspondence(source, target, progress)?;
     reset_sequences(target)
+}
+
+/// Templates, letterhead, letters and the outbox.
+fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
+    copy_whole!(source, target, progress, letter_templates, (
+        code: String, subject: String, body: String, updated_at: NaiveDateTime, updated_by: String
+    ));
+    copy_whole!(source, target, progress, letterhead, (
+        id: i32, name: String, address: String, phone: String, email: String, signature: String,
+        logo: Option<Vec<u8>>, logo_type: Option<String>, updated_at: NaiveDateTime, updated_by: String
+    ));
+    copy_by_key!(source, target, progress, letters, id, (
+        id: i32, saisine_id: i32, kind: String, recipient: String, delivery: String, address: String,
+        subject: String, body: String, document: Vec<u8>, created_at: NaiveDateTime, created_by: String
+    ));
+    copy_by_key!(source, target, progress, outbox, id, (
+        id: i32, message_id: String, saisine_id: Option<i32>, letter_id: Option<i32>, purpose: String,
+        recipient: String, subject: String, message: Vec<u8>, status: String, attempts: i32,
+        next_attempt_at: NaiveDateTime, last_error: Option<String>, created_at: NaiveDateTime,
+        sent_at: Option<NaiveDateTime>
+    ));
+    Ok(())
 }
 
 /// Saisines have more columns than one tuple carries: three parts of one row.

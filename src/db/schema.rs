@@ -233,3 +233,69 @@ diesel::allow_tables_to_appear_in_same_query!(
     followups,
     pending_imports
 );
+
+// Correspondence (templates, letterhead, letters, outbox).
+
+diesel::table! {
+    letter_templates (code) {
+        code -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    letterhead (id) {
+        id -> Integer,
+        name -> Text,
+        address -> Text,
+        phone -> Text,
+        email -> Text,
+        signature -> Text,
+        logo -> Nullable<Binary>,
+        logo_type -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    letters (id) {
+        id -> Integer,
+        saisine_id -> Integer,
+        kind -> Text,
+        recipient -> Text,
+        delivery -> Text,
+        address -> Text,
+        subject -> Text,
+        body -> Text,
+        document -> Binary,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        message_id -> Text,
+        saisine_id -> Nullable<Integer>,
+        letter_id -> Nullable<Integer>,
+        purpose -> Text,
+        recipient -> Text,
+        subject -> Text,
+        message -> Binary,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(letters -> saisines (saisine_id));
+diesel::joinable!(outbox -> saisines (saisine_id));
+diesel::allow_tables_to_appear_in_same_query!(saisines, letters, outbox);

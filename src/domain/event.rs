@@ -28,6 +28,12 @@ pub enum EventKind {
     Importee,
     /// A document added to the saisine's file (its name in the text).
     PieceAjoutee,
+    /// A letter produced as a PDF to print and post (its subject and recipient in the text).
+    CourrierEnvoye,
+    /// An e-mail written to the outbox (its subject and recipient in the text).
+    CourrielEnvoye,
+    /// The outbox could not deliver an e-mail: refused for good, or every try failed.
+    CourrielEchec,
 }
 
 impl EventKind {
@@ -45,6 +51,9 @@ impl EventKind {
         EventKind::EcheanceDepassee,
         EventKind::Importee,
         EventKind::PieceAjoutee,
+        EventKind::CourrierEnvoye,
+        EventKind::CourrielEnvoye,
+        EventKind::CourrielEchec,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +71,9 @@ impl EventKind {
             EventKind::Relance => "relance",
             EventKind::EcheanceDepassee => "echeance_depassee",
             EventKind::PieceAjoutee => "piece_ajoutee",
+            EventKind::CourrierEnvoye => "courrier_envoye",
+            EventKind::CourrielEnvoye => "courriel_envoye",
+            EventKind::CourrielEchec => "courriel_echec",
         }
     }
 
@@ -80,6 +92,9 @@ impl EventKind {
             EventKind::Relance => "Relance envoyée",
             EventKind::EcheanceDepassee => "Pièces non reçues à l'échéance",
             EventKind::PieceAjoutee => "Pièce jointe ajoutée",
+            EventKind::CourrierEnvoye => "Courrier envoyé",
+            EventKind::CourrielEnvoye => "Courriel envoyé",
+            EventKind::CourrielEchec => "Courriel non distribué",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod acknowledgement;
 mod blocks;
 mod canvas;
 pub mod font;
+pub mod letter;
 
 use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};

@@ -1,0 +1,4 @@
+DROP TABLE outbox;
+DROP TABLE letters;
+DROP TABLE letterhead;
+DROP TABLE letter_templates;
