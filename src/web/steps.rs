@@ -66,6 +66,11 @@ pub struct StepInput {
     pub summary: Option<String>,
     pub reason: Option<String>,
     pub text: Option<String>,
+    /// The letter the step proposes: `apercu` shows it to edit, `courriel` or `courrier`
+    /// sends it with the step (in the same transaction); empty: no letter.
+    pub letter: Option<String>,
+    pub letter_subject: Option<String>,
+    pub letter_body: Option<String>,
 }
 
 fn text(value: &Option<String>) -> String {

@@ -5,6 +5,8 @@ mod admin_accounts;
 mod admin_audit;
 mod admin_deadlines;
 mod admin_import;
+mod admin_letters;
+mod admin_outbox;
 mod admin_lists;
 mod attachments;
 mod catchers;
@@ -12,6 +14,7 @@ mod edit;
 mod exports;
 mod form;
 mod indicators;
+mod letters;
 mod list;
 mod partner;
 mod partner_form;
@@ -19,6 +22,7 @@ mod queue;
 mod reports;
 mod show;
 mod signin;
+mod step_letters;
 
 use rocket::{Catcher, Route};
 
@@ -40,6 +44,9 @@ pub fn routes() -> Vec<Route> {
     routes.extend(indicators::routes());
     routes.extend(reports::routes());
     routes.extend(exports::routes());
+    routes.extend(admin_letters::routes());
+    routes.extend(admin_outbox::routes());
+    routes.extend(letters::routes());
     routes
 }
 
