@@ -174,11 +174,11 @@ pub fn insert(conn: &mut DbConn, letter: &NewLetter, by: &str, at: NaiveDateTime
         ))
         .execute(conn)?;
     // The newest letter of this saisine is the one just written: the transaction holds it.
-    Ok(letters::table
+    letters::table
         .filter(letters::saisine_id.eq(letter.saisine.0))
         .select(diesel::dsl::max(letters::id))
         .first::<Option<i32>>(conn)?
-        .ok_or(DbError::NotFound)?)
+        .ok_or(DbError::NotFound)
 }
 
 /// A letter as listed on its saisine's page.

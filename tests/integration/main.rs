@@ -13,6 +13,7 @@ mod exports;
 mod html_pages;
 mod import;
 mod list;
+mod mail;
 mod partner;
 mod platform;
 mod report_data;

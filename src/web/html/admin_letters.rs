@@ -112,16 +112,31 @@ async fn save(
         }
         "apercu" => {
             let reference = values.reference.trim().parse::<Reference>().map_err(|_| {
-                AppError::Domain(DomainError::invalid("reference", "invalid_reference", "numéro de saisine invalide (ex. 2026-0042)"))
+                AppError::Domain(DomainError::invalid(
+                    "reference",
+                    "invalid_reference",
+                    "numéro de saisine invalide (ex. 2026-0042)",
+                ))
             });
             match reference {
                 Err(e) => Err(e),
                 Ok(reference) => {
-                    let (subject, body, settings) = (values.subject.clone(), values.body.clone(), MailSettings::from_config(&state.config));
+                    let (subject, body, settings) =
+                        (values.subject.clone(), values.body.clone(), MailSettings::from_config(&state.config));
                     let (writer, today) = (admin.0.name.clone(), now.today);
-                    match db.act(move |conn| letters::preview(conn, reference, &subject, &body, &settings, &writer, today)).await {
+                    match db
+                        .act(move |conn| letters::preview(conn, reference, &subject, &body, &settings, &writer, today))
+                        .await
+                    {
                         Ok((subject, body)) => {
-                            let page = editor(layout, kind, &values, FormErrors::default(), Some(Rendered { subject, body }), false);
+                            let page = editor(
+                                layout,
+                                kind,
+                                &values,
+                                FormErrors::default(),
+                                Some(Rendered { subject, body }),
+                                false,
+                            );
                             return Ok(Either::Right((Status::Ok, page)));
                         }
                         Err(AppError::NotFound) => Err(AppError::Domain(DomainError::invalid(
@@ -136,7 +151,10 @@ async fn save(
         }
         _ => {
             let (subject, body) = (values.subject.clone(), values.body.clone());
-            db.act(move |conn| letters::save_template(conn, kind, &subject, &body, &Stamp { actor: &actor, at: now.at })).await
+            db.act(move |conn| {
+                letters::save_template(conn, kind, &subject, &body, &Stamp { actor: &actor, at: now.at })
+            })
+            .await
         }
     };
     match outcome {
@@ -197,8 +215,10 @@ async fn save_letterhead(
 ) -> Result<Page, PageError> {
     let form = form.into_inner();
     let sent = form.context.field_value("csrf_token").unwrap_or_default();
-    if !admin.0.session.as_ref().is_some_and(|(_, expected)| expected.as_bytes() == sent.as_bytes()) {
-        return Err(PageError::Forbidden);
+    // Multipart: the CSRF token is checked here rather than by `Protected`.
+    match &admin.0.session {
+        Some((_, expected)) if expected.as_bytes() == sent.as_bytes() => {}
+        _ => return Err(PageError::Forbidden),
     }
     let Some(form) = form.value else { return Err(PageError::Invalid("formulaire incomplet".into())) };
     let values = HeadValues {
@@ -225,7 +245,12 @@ async fn save_letterhead(
     };
     let head = match head {
         Ok(head) => head,
-        Err(e) => return Ok(Either::Right((Status::UnprocessableEntity, head_page(layout, &values, FormErrors::new(e.field_errors()), false)))),
+        Err(e) => {
+            return Ok(Either::Right((
+                Status::UnprocessableEntity,
+                head_page(layout, &values, FormErrors::new(e.field_errors()), false),
+            )))
+        }
     };
     let (actor, remove) = (admin.0.actor(), form.remove_logo);
     db.act(move |conn| letters::save_letterhead(conn, &head, remove, &Stamp { actor: &actor, at: now.at })).await?;

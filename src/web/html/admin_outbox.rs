@@ -51,7 +51,11 @@ impl OutboxLine {
             attempts: q.attempts,
             next_attempt_at: (q.status == OutboxStatus::Pending).then(|| paris(q.next_attempt_at)),
             // A server's answer may quote the address: readers do not see it.
-            last_error: if reveal { q.last_error.clone() } else { q.last_error.as_ref().map(|_| "refus du serveur".into()) },
+            last_error: if reveal {
+                q.last_error.clone()
+            } else {
+                q.last_error.as_ref().map(|_| "refus du serveur".into())
+            },
             created_at: paris(q.created_at),
             sent_at: q.sent_at.map(paris),
             can_resend: q.status.can_resend(),
@@ -81,14 +85,26 @@ async fn list(
 }
 
 #[post("/admin/envois/<id>/renvoyer", data = "<_form>")]
-async fn resend(admin: Admin, id: i32, _form: Protected<CsrfOnly>, db: Db, now: Now) -> Result<Flash<Redirect>, PageError> {
+async fn resend(
+    admin: Admin,
+    id: i32,
+    _form: Protected<CsrfOnly>,
+    db: Db,
+    now: Now,
+) -> Result<Flash<Redirect>, PageError> {
     let actor = admin.0.actor();
     db.act(move |conn| app::outbox::resend(conn, id, &Stamp { actor: &actor, at: now.at })).await?;
     Ok(Flash::success(Redirect::to("/admin/envois"), "Courriel remis en attente d'envoi."))
 }
 
 #[post("/admin/envois/<id>/annuler", data = "<_form>")]
-async fn cancel(admin: Admin, id: i32, _form: Protected<CsrfOnly>, db: Db, now: Now) -> Result<Flash<Redirect>, PageError> {
+async fn cancel(
+    admin: Admin,
+    id: i32,
+    _form: Protected<CsrfOnly>,
+    db: Db,
+    now: Now,
+) -> Result<Flash<Redirect>, PageError> {
     let actor = admin.0.actor();
     db.act(move |conn| app::outbox::cancel(conn, id, &Stamp { actor: &actor, at: now.at })).await?;
     Ok(Flash::success(Redirect::to("/admin/envois"), "Courriel annulé."))

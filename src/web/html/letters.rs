@@ -60,20 +60,26 @@ fn kinds() -> Vec<Choice> {
     all
 }
 
-fn editor(layout: Layout, reference: Reference, values: &LetterForm, offer: &Offer, mail_on: bool, errors: FormErrors, refusal: Option<String>) -> Template {
-    let files: Vec<_> = offer
-        .files
-        .iter()
-        .map(|(id, name)| context! { id, name, checked: values.attachments.contains(id) })
-        .collect();
+fn editor(
+    layout: Layout,
+    reference: Reference,
+    values: &LetterForm,
+    offer: &Offer,
+    mail_on: bool,
+    errors: FormErrors,
+    refusal: Option<String>,
+) -> Template {
+    let files: Vec<_> =
+        offer.files.iter().map(|(id, name)| context! { id, name, checked: values.attachments.contains(id) }).collect();
     Template::render(
         "saisines/letter.html",
         context! { layout, reference: reference.to_string(), values, kinds: kinds(), files, mail_on, email_to: &offer.email_to,
-            partner: offer.partner, errors, refusal },
+        partner: offer.partner, errors, refusal },
     )
 }
 
 #[get("/saisines/<reference>/courriers/nouveau?<modele>&<destinataire>")]
+#[allow(clippy::too_many_arguments, reason = "a Rocket handler: one argument per guard")]
 async fn new(
     user: Mediator,
     reference: Reference,
@@ -104,8 +110,9 @@ pub fn order_of(form: &LetterForm) -> Result<LetterOrder, DomainError> {
     let letter = LetterDraft::check(&form.subject, &form.body)?;
     let recipient = Recipient::from_code(&form.recipient)
         .ok_or_else(|| DomainError::invalid("recipient", "unknown_code", "choisissez le destinataire"))?;
-    let delivery = Delivery::from_code(&form.delivery)
-        .ok_or_else(|| DomainError::invalid("delivery", "unknown_code", "choisissez l'envoi par courriel ou le courrier PDF"))?;
+    let delivery = Delivery::from_code(&form.delivery).ok_or_else(|| {
+        DomainError::invalid("delivery", "unknown_code", "choisissez l'envoi par courriel ou le courrier PDF")
+    })?;
     let kind = match LetterKind::from_code(&form.kind) {
         Some(kind) => kind.code(),
         None => "libre".to_string(),
@@ -149,7 +156,8 @@ async fn send(
             let recipient = Recipient::from_code(&values.recipient).unwrap_or(Recipient::Person);
             let offer = offer(&db, reference, recipient).await?;
             let refusal = matches!(error, DomainError::Refused { .. }).then(|| error.to_string());
-            let page = editor(layout, reference, &values, &offer, mail_on, FormErrors::new(error.field_errors()), refusal);
+            let page =
+                editor(layout, reference, &values, &offer, mail_on, FormErrors::new(error.field_errors()), refusal);
             Ok(Either::Right((Status::UnprocessableEntity, page)))
         }
         Err(other) => Err(other.into()),
@@ -180,7 +188,10 @@ async fn download(_user: Mediator, reference: Reference, id: i32, db: Db) -> Res
     Ok(Download {
         body: document,
         content_type,
-        disposition: Header::new("Content-Disposition", format!("attachment; filename=\"courrier-{reference}-{id}.{extension}\"")),
+        disposition: Header::new(
+            "Content-Disposition",
+            format!("attachment; filename=\"courrier-{reference}-{id}.{extension}\""),
+        ),
     })
 }
 

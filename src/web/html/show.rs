@@ -6,6 +6,7 @@ use rocket::{get, post, routes, Either, FromForm, Route};
 use rocket_dyn_templates::{context, Template};
 
 use super::form::FormErrors;
+use super::step_letters::Mail;
 use crate::app::{self, AppError, Stamp};
 use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
@@ -18,7 +19,6 @@ use crate::web::auth::{CurrentUser, Mediator, Protected, Reader};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
 use crate::web::followup_view::DeadlinesView;
-use super::step_letters::Mail;
 use crate::web::state::Db;
 use crate::web::steps::{Step, StepInput};
 use crate::web::view::{Detail, FormChoices, TimelineEntry};
@@ -122,6 +122,7 @@ pub async fn show(
 }
 
 #[post("/saisines/<reference>/<step>", data = "<form>", rank = 3)]
+#[allow(clippy::too_many_arguments, reason = "a Rocket handler: one argument per guard")]
 async fn act(
     user: Mediator,
     reference: Reference,
@@ -139,7 +140,10 @@ async fn act(
             match super::step_letters::propose(&db, reference, &action, &mut input, &user.0, &now, &mail).await {
                 Ok(()) => {
                     let open = FailedStep { step, input, error: DomainError::Invalid(Vec::new()) };
-                    return Ok(Either::Right((Status::Ok, render(&db, reference, &user.0, layout, &now, Some(open), &mail).await?)));
+                    return Ok(Either::Right((
+                        Status::Ok,
+                        render(&db, reference, &user.0, layout, &now, Some(open), &mail).await?,
+                    )));
                 }
                 Err(e) => Err(e),
             }

@@ -114,17 +114,29 @@ pub async fn act(
 ) -> AppResult<()> {
     let kind = LetterKind::for_action(action).ok_or_else(no_letter)?;
     let mut input = input.clone();
-    propose(db, reference, action, &mut input, user, now, mail).await?;
+    // Sent straight from the step's button, without the editor: the proposed text as is.
+    if input.letter_body.is_none() {
+        propose(db, reference, action, &mut input, user, now, mail).await?;
+    }
     let delivery = Delivery::from_code(input.letter.as_deref().unwrap_or_default()).ok_or_else(no_letter)?;
     let letter = LetterDraft::check(
         input.letter_subject.as_deref().unwrap_or_default(),
         input.letter_body.as_deref().unwrap_or_default(),
     )
     .map_err(step_fields)?;
-    let order = LetterOrder { kind: kind.code(), recipient: kind.recipient(), delivery, letter, attachments: Vec::new() };
+    let order =
+        LetterOrder { kind: kind.code(), recipient: kind.recipient(), delivery, letter, attachments: Vec::new() };
     let (action, settings, actor, today, at) = (action.clone(), mail.0.clone(), user.actor(), now.today, now.at);
     db.act(move |conn| {
-        letters::step_with_letter(conn, reference, &action, Some(&order), &settings, today, &Stamp { actor: &actor, at })
+        letters::step_with_letter(
+            conn,
+            reference,
+            &action,
+            Some(&order),
+            &settings,
+            today,
+            &Stamp { actor: &actor, at },
+        )
     })
     .await
 }
