@@ -5,7 +5,7 @@ use printpdf::FontId;
 use serde::Serialize;
 
 use super::canvas::{Canvas, Ink, Style, CONTENT_WIDTH, MARGIN, PAGE_WIDTH};
-use super::{assemble, font, About, PdfError};
+use super::{assemble_with, font, logo, About, PdfError};
 use crate::domain::letters::Letterhead;
 
 const HEAD: Style = Style::new(13.0, Ink::Brand, true);
@@ -27,8 +27,16 @@ pub struct LetterPdf {
     pub body: String,
 }
 
-/// The letterhead at the top left of a page; returns nothing, moves the cursor below it.
-pub(crate) fn letterhead_block(c: &mut Canvas, head: &Letterhead) {
+/// The logo's height on the page, in points.
+const LOGO_HEIGHT: f32 = 42.0;
+
+/// The letterhead at the top left of a page (its logo first, if any); moves the cursor below.
+pub(crate) fn letterhead_block(c: &mut Canvas, head: &Letterhead, logo: Option<&(printpdf::XObjectId, f32)>) {
+    if let Some((id, ratio)) = logo {
+        let width = (LOGO_HEIGHT * ratio).min(180.0);
+        c.image(id.clone(), MARGIN, c.y() - LOGO_HEIGHT, width, width / ratio);
+        c.advance(LOGO_HEIGHT + 8.0);
+    }
     c.advance(HEAD.size);
     let name = if head.name.trim().is_empty() { "Médiation" } else { head.name.as_str() };
     c.text(MARGIN, c.y(), name, HEAD);
@@ -38,9 +46,9 @@ pub(crate) fn letterhead_block(c: &mut Canvas, head: &Letterhead) {
     }
 }
 
-fn layout(c: &mut Canvas, letter: &LetterPdf) {
+fn layout(c: &mut Canvas, letter: &LetterPdf, logo: Option<&(printpdf::XObjectId, f32)>) {
     let top = c.y();
-    letterhead_block(c, &letter.letterhead);
+    letterhead_block(c, &letter.letterhead, logo);
     let below_head = c.y();
     // The recipient where a window envelope (DL, window on the right) shows it.
     let window_x = PAGE_WIDTH - MARGIN - 230.0;
@@ -75,7 +83,9 @@ pub fn render(letter: &LetterPdf) -> Result<Vec<u8>, PdfError> {
     let font = font::font()?;
     let font_id = FontId("F1".to_string());
     let mut canvas = Canvas::new(font, font_id.clone());
-    layout(&mut canvas, letter);
+    let logo = letter.letterhead.logo.as_ref().and_then(|(bytes, _)| logo::xobject(bytes));
+    let placed = logo.as_ref().map(|(id, _, ratio)| (id.clone(), *ratio));
+    layout(&mut canvas, letter, placed.as_ref());
     let mut pages = canvas.finish();
     let total = pages.len();
     if total > 1 {
@@ -93,5 +103,6 @@ pub fn render(letter: &LetterPdf) -> Result<Vec<u8>, PdfError> {
     let content = serde_json::to_vec(letter).map_err(|e| PdfError::Write(e.to_string()))?;
     let title = format!("{} — saisine {}", letter.subject, letter.reference);
     let about = About { title: &title, author: &letter.letterhead.name, subject: &letter.subject, date: &letter.date };
-    assemble(font, font_id, pages, &about, &content)
+    let images = logo.map(|(id, image, _)| vec![(id, image)]).unwrap_or_default();
+    assemble_with(font, font_id, pages, &about, &content, images)
 }

@@ -8,6 +8,7 @@ mod blocks;
 mod canvas;
 pub mod font;
 pub mod letter;
+mod logo;
 
 use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
@@ -52,7 +53,22 @@ pub(crate) fn assemble(
     about: &About,
     content: &[u8],
 ) -> Result<Vec<u8>, PdfError> {
+    assemble_with(font, font_id, pages, about, content, Vec::new())
+}
+
+/// [`assemble`], with images the pages draw (the letterhead's logo).
+pub(crate) fn assemble_with(
+    font: &ReportFont,
+    font_id: FontId,
+    pages: Vec<Vec<Op>>,
+    about: &About,
+    content: &[u8],
+    images: Vec<(printpdf::XObjectId, printpdf::XObject)>,
+) -> Result<Vec<u8>, PdfError> {
     let mut document = PdfDocument::new(about.title);
+    for (id, image) in images {
+        document.resources.xobjects.map.insert(id, image);
+    }
     document.metadata.info.author = about.author.to_string();
     document.metadata.info.creator = "Médiation".to_string();
     document.metadata.info.producer = "Médiation (printpdf)".to_string();

@@ -184,7 +184,7 @@ async fn confirmation(
 fn acknowledgement(
     saisine: &crate::domain::Saisine,
     lists: &ReferenceLists,
-    state: &AppState,
+    head: &crate::domain::letters::Letterhead,
     now: &Now,
 ) -> Acknowledgement {
     use chrono_tz::Europe::Paris;
@@ -192,7 +192,6 @@ fn acknowledgement(
     let received = saisine.created_at.and_utc().with_timezone(&Paris);
     let referral = saisine.referral.as_ref();
     let partner_label = facts.partner.as_ref().map(|p| lists.partner_label(&p.0)).unwrap_or_default();
-    let mediation = &state.config.mediation;
     Acknowledgement {
         reference: saisine.reference.to_string(),
         received_at: received.format("%d/%m/%Y à %H:%M").to_string(),
@@ -201,12 +200,9 @@ fn acknowledgement(
         person: facts.requester.name.clone().unwrap_or_default(),
         process: facts.process.label().to_string(),
         motifs: facts.motifs.iter().map(|m| lists.motif_label(&m.0)).collect(),
-        mediation: mediation.name.clone(),
-        mediation_contact: [&mediation.address, &mediation.email, &mediation.phone]
-            .into_iter()
-            .filter(|line| !line.trim().is_empty())
-            .cloned()
-            .collect(),
+        // The letterhead set by an administrator, as on every letter.
+        mediation: head.name.clone(),
+        mediation_contact: head.contact_lines(),
         issued_on: now.today.format("%d/%m/%Y").to_string(),
     }
 }
@@ -231,9 +227,14 @@ async fn acknowledgement_pdf(
     if !link_valid(state, reference, expire, signature, &now) {
         return Err(PageError::NotFound);
     }
-    let (saisine, lists) =
-        db.run(move |conn| Ok((crate::db::saisines::find(conn, reference)?, ReferenceLists::load(conn)?))).await?;
-    let body = acknowledgement::render(&acknowledgement(&saisine, &lists, state, &now))
+    let fallback = state.config.mediation.clone();
+    let (saisine, lists, head) = db
+        .run(move |conn| {
+            let head = crate::db::letters::letterhead(conn, &fallback)?;
+            Ok((crate::db::saisines::find(conn, reference)?, ReferenceLists::load(conn)?, head))
+        })
+        .await?;
+    let body = acknowledgement::render(&acknowledgement(&saisine, &lists, &head, &now))
         .map_err(|e| PageError::Internal(e.to_string()))?;
     let disposition = format!("attachment; filename=\"accuse-reception-{reference}.pdf\"");
     Ok(PdfFile { body, disposition: rocket::http::Header::new("Content-Disposition", disposition) })

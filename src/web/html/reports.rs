@@ -69,9 +69,15 @@ impl PeriodQuery {
 
 /// The report of a period as of today.
 async fn report_view(db: &Db, state: &AppState, period: Period, today: NaiveDate) -> Result<ReportView, PageError> {
-    let (aggregates, labels) =
-        db.run(move |conn| Ok((report::aggregates(conn, period)?, report::list_labels(conn)?))).await?;
-    Ok(crate::report::build_view(period, &aggregates, &labels, &state.config.mediation.name, today))
+    let fallback = state.config.mediation.clone();
+    let (aggregates, labels, head) = db
+        .run(move |conn| {
+            let head = crate::db::letters::letterhead(conn, &fallback)?;
+            Ok((report::aggregates(conn, period)?, report::list_labels(conn)?, head))
+        })
+        .await?;
+    // The letterhead's name, as on every letter.
+    Ok(crate::report::build_view(period, &aggregates, &labels, &head.name, today))
 }
 
 async fn pdf_of(view: ReportView, file_name: String) -> Result<Download, PageError> {

@@ -157,3 +157,73 @@ fn a_step_whose_letter_is_refused_is_not_recorded_either() {
     assert!(text(&page).contains("écrivez le texte"), "{page}");
     assert_eq!(app.saisine(&reference)["status"], "recue");
 }
+
+/// A JPEG made by poppler from a PDF: the test needs a real image, not a hand-made header.
+fn jpeg_from(pdf: &[u8]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("page.pdf"), pdf).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-jpeg", "-r", "12", "-singlefile"])
+        .arg(dir.path().join("page.pdf"))
+        .arg(dir.path().join("logo"))
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    std::fs::read(dir.path().join("logo.jpg")).unwrap()
+}
+
+#[test]
+fn the_letterhead_logo_is_drawn_on_every_letter() {
+    let app = TestApp::new();
+    let admin = app.browser_as(Role::Admin);
+    let reference = app.create(&SaisineBuilder::default());
+    let produce = |subject: &str| {
+        let fields = [
+            ("kind", "libre"),
+            ("recipient", "personne"),
+            ("subject", subject),
+            ("body", "Texte."),
+            ("delivery", "courrier"),
+        ];
+        assert_eq!(app.post_form(&format!("/saisines/{reference}/courriers"), &fields).status(), Status::SeeOther);
+    };
+    produce("Sans logo");
+    let first = app.get(&format!("/saisines/{reference}/courriers/1")).into_bytes().unwrap();
+    let logo = jpeg_from(&first);
+
+    let token = admin.csrf();
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("name", "Médiation de la CPAM"),
+        ("address", ""),
+        ("phone", ""),
+        ("email", ""),
+        ("signature", "Le médiateur"),
+    ];
+    let (content_type, body) = multipart(&fields, &[("logo", "logo.png", b"\x89PNG\r\n\x1a\nrest")]);
+    let refused = admin.client.post("/admin/entete").header(content_type).body(body).dispatch();
+    assert_eq!(refused.status(), Status::UnprocessableEntity);
+    assert!(text(&refused.into_string().unwrap()).contains("le logo doit être une image JPEG"));
+    let (content_type, body) = multipart(&fields, &[("logo", "logo.jpg", &logo)]);
+    assert_eq!(
+        admin.client.post("/admin/entete").header(content_type).body(body).dispatch().status(),
+        Status::SeeOther
+    );
+
+    produce("Avec logo");
+    let second = app.get(&format!("/saisines/{reference}/courriers/2")).into_bytes().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("courrier.pdf");
+    std::fs::write(&file, &second).unwrap();
+    let list = std::process::Command::new("pdfimages").arg("-list").arg(&file).output().expect("pdfimages");
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.lines().any(|l| l.contains("image") && l.contains("jpeg")), "pas de logo : {list}");
+    assert!(pdf_text(&second).contains("Avec logo"));
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "20", "-singlefile"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .status()
+        .unwrap();
+    assert!(rendered.success(), "le courrier avec logo ne s'affiche pas");
+}

@@ -1,0 +1,82 @@
+//! The letterhead's logo: a JPEG placed in the PDF as it is (`DCTDecode`), so no image
+//! decoder is built; its size and colours come from the JPEG's frame header.
+
+use std::collections::BTreeMap;
+
+use printpdf::{DictItem, ExternalStream, ExternalXObject, XObject, XObjectId};
+
+/// Width, height and colour components of a JPEG, read from its start-of-frame segment.
+pub fn jpeg_frame(bytes: &[u8]) -> Option<(u16, u16, u8)> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        let is_frame = (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            let frame = bytes.get(at + 4..at + 10)?;
+            let height = u16::from_be_bytes([frame[1], frame[2]]);
+            let width = u16::from_be_bytes([frame[3], frame[4]]);
+            return (width > 0 && height > 0).then_some((width, height, frame[5]));
+        }
+        at += 2 + length;
+    }
+    None
+}
+
+/// The logo as an image object, and its width over height; `None` if unreadable.
+pub fn xobject(bytes: &[u8]) -> Option<(XObjectId, XObject, f32)> {
+    let (width, height, components) = jpeg_frame(bytes)?;
+    let space = match components {
+        1 => "DeviceGray",
+        3 => "DeviceRGB",
+        4 => "DeviceCMYK",
+        _ => return None,
+    };
+    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+    let mut dict = BTreeMap::new();
+    dict.insert("Type".to_string(), name("XObject"));
+    dict.insert("Subtype".to_string(), name("Image"));
+    dict.insert("Width".to_string(), DictItem::Int(i64::from(width)));
+    dict.insert("Height".to_string(), DictItem::Int(i64::from(height)));
+    dict.insert("ColorSpace".to_string(), name(space));
+    dict.insert("BitsPerComponent".to_string(), DictItem::Int(8));
+    dict.insert("Filter".to_string(), name("DCTDecode"));
+    if components == 4 {
+        // Adobe's CMYK JPEGs are stored inverted.
+        let decode = [1, 0, 1, 0, 1, 0, 1, 0].into_iter().map(DictItem::Int).collect();
+        dict.insert("Decode".to_string(), DictItem::Array(decode));
+    }
+    let stream = ExternalStream { dict, content: bytes.to_vec(), compress: false };
+    let object = ExternalXObject { stream, width: None, height: None, dpi: None };
+    // A name derived from the bytes, so that the same letter gives the same file.
+    let digest: u32 = bytes.iter().fold(2166136261u32, |h, b| (h ^ u32::from(*b)).wrapping_mul(16777619));
+    let id = XObjectId(format!("Logo{digest:08x}"));
+    Some((id, XObject::External(object), f32::from(width) / f32::from(height)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_frame_of_a_jpeg_and_refuses_anything_else() {
+        // SOI, an APP0 segment, then SOF0: 8 bits, 20 high, 40 wide, 3 components.
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00];
+        jpeg.extend([0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x14, 0x00, 0x28, 0x03]);
+        assert_eq!(jpeg_frame(&jpeg), Some((40, 20, 3)));
+        assert!(xobject(&jpeg).is_some_and(|(_, _, ratio)| (ratio - 2.0).abs() < 1e-6));
+        assert_eq!(jpeg_frame(b"\x89PNG\r\n\x1a\n"), None);
+        assert_eq!(jpeg_frame(&[0xFF, 0xD8, 0xFF]), None);
+        assert_eq!(jpeg_frame(&[0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF]), None);
+    }
+}
