@@ -9,6 +9,7 @@ pub mod admin;
 pub mod attachments;
 pub mod followups;
 pub mod letters;
+pub mod notifications;
 pub mod outbox;
 pub mod referrals;
 pub mod saisines;

@@ -36,7 +36,7 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (Con
     (ContentType::new("multipart", "form-data").with_params(("boundary", boundary)), body)
 }
 
-fn valid_fields(token: &str) -> Vec<(&'static str, String)> {
+pub fn valid_fields(token: &str) -> Vec<(&'static str, String)> {
     vec![
         ("form_token", token.to_string()),
         ("partner", "defenseur_des_droits".into()),
@@ -58,14 +58,14 @@ fn valid_fields(token: &str) -> Vec<(&'static str, String)> {
 }
 
 /// The form's token, as a partner's browser receives it.
-fn token(partner: &Browser) -> String {
+pub fn token(partner: &Browser) -> String {
     let page = partner.page("/partenaires/saisine");
     let marker = r#"name="form_token" value=""#;
     let start = page.find(marker).expect("jeton du formulaire") + marker.len();
     page[start..start + page[start..].find('"').unwrap()].to_string()
 }
 
-fn send<'c>(partner: &'c Browser, fields: &[(&str, String)], files: &[(&str, &str, &[u8])]) -> LocalResponse<'c> {
+pub fn send<'c>(partner: &'c Browser, fields: &[(&str, String)], files: &[(&str, &str, &[u8])]) -> LocalResponse<'c> {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (content_type, body) = multipart(&fields, files);
     partner.client.post("/partenaires/saisine").header(content_type).body(body).dispatch()

@@ -140,7 +140,18 @@ async fn submit(
         }
     };
     let (draft, address) = (values.clone(), ip.0.clone());
-    match db.act(move |conn| app::referrals::submit(conn, &draft, &files, &address, at)).await {
+    let (settings, team) = (crate::app::letters::MailSettings::from_config(config), config.team_address.clone());
+    let (signer, base) = (state.signer.clone(), config.public_url.clone().unwrap_or_default());
+    let expires = now.at.and_utc().timestamp() + LINK_DAYS * 24 * 3600;
+    let link = move |reference: Reference| {
+        let signature = signer.sign(&format!("accuse|{reference}|{expires}"));
+        format!("{}/partenaires/accuse/{reference}?expire={expires}&signature={signature}", base.trim_end_matches('/'))
+    };
+    let submitted = db.act(move |conn| {
+        let notice = app::notifications::PartnerNotice { settings: &settings, team: team.as_deref(), link: &link };
+        app::notifications::partner_submission(conn, &draft, &files, &address, at, &notice)
+    });
+    match submitted.await {
         Ok(reference) => {
             tracing::info!(%reference, "saisine déposée par un partenaire");
             Ok(Either::Left(Redirect::to(format!(

@@ -3,6 +3,7 @@
 
 mod delivery;
 mod letters;
+mod partner;
 mod smtp;
 mod templates;
 
