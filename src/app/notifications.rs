@@ -1,14 +1,19 @@
 //! E-mails the application writes by itself: the partner's acknowledgement and the team's
 //! notice of a new partner saisine (written to the outbox with the submission, in its
-//! transaction), and each mediator's daily digest of overdue items.
+//! transaction), and each mediator's daily digest of overdue items (written by the delivery
+//! worker, or `mediation mail send`, from 7 a.m.).
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 
 use super::letters::{subject_line, values, write_letter, LetterOrder, MailSettings};
 use super::outbox::enqueue;
 use super::{write, Actor, AppError, AppResult, Stamp};
+use crate::auth::audit::AuditAction;
+use crate::auth::UserId;
 use crate::db::attachments::NewAttachment;
 use crate::db::letters as store;
+use crate::db::queue::{self, Scope};
+use crate::db::{audit, digests};
 use crate::db::{saisines, DbConn};
 use crate::domain::clock::paris_date;
 use crate::domain::dates::french;
@@ -106,4 +111,71 @@ fn tell_team(
             Ok(())
         }
     }
+}
+
+/// A mediator chooses (or stops) the daily digest of their overdue items.
+pub fn set_digest(conn: &mut DbConn, user: UserId, on: bool, stamp: &Stamp) -> AppResult<()> {
+    write(conn, |conn| {
+        if digests::set(conn, user, on)? {
+            let details = if on { "synthèse quotidienne demandée" } else { "synthèse quotidienne arrêtée" };
+            audit::record(conn, stamp.actor, AuditAction::AccountChanged, &user.0.to_string(), details, stamp.at)?;
+        }
+        Ok(())
+    })
+}
+
+/// The hour (Paris time) from which the day's digests are written.
+const DIGEST_HOUR: u32 = 7;
+
+/// Writes to the outbox, once a day from 7 a.m., each subscriber's digest of their overdue
+/// items (nothing when none is late). Returns how many were written.
+pub fn queue_digests(conn: &mut DbConn, settings: &MailSettings, now: NaiveDateTime) -> AppResult<usize> {
+    let Some(from) = &settings.from else { return Ok(0) };
+    let local = now.and_utc().with_timezone(&chrono_tz::Europe::Paris);
+    if local.hour() < DIGEST_HOUR {
+        return Ok(0);
+    }
+    let today = local.date_naive();
+    let mut written = 0;
+    for (user, address, name) in digests::due(conn, today)? {
+        let wrote = write(conn, |conn| {
+            if !digests::mark(conn, user, today)? {
+                return Ok(false);
+            }
+            let (_, entries) = queue::entries(conn, Scope::Mine(user), today)?;
+            let late: Vec<String> = entries
+                .iter()
+                .flat_map(|e| e.attentions.iter().filter(|a| a.late).map(move |a| (e.reference, a)))
+                .map(|(reference, a)| format!("- {reference} : {} (échéance du {})", a.kind.label(), french(a.due)))
+                .collect();
+            if late.is_empty() {
+                return Ok(false);
+            }
+            let base = settings.public_url.as_deref().unwrap_or("").trim_end_matches('/');
+            let subject = format!("[Médiation] Vos saisines en retard au {}", french(today));
+            let body = format!(
+                "Bonjour {name},\n\nVoici vos saisines en retard au {} :\n\n{}\n\nVotre file « à traiter » : {base}/a-traiter\n\n\
+                 Vous recevez ce message parce que vous avez demandé la synthèse quotidienne ; elle s'arrête depuis \
+                 votre compte : {base}/compte/synthese\n",
+                french(today),
+                late.join("\n")
+            );
+            let message_id = mail::new_message_id(from);
+            let outgoing = Outgoing {
+                to: &address,
+                subject: &subject,
+                body: &body,
+                attachments: &[],
+                message_id: &message_id,
+                at: now,
+            };
+            match mail::compose(from, &outgoing) {
+                Ok(raw) => enqueue(conn, &message_id, None, None, "synthese", &address, &subject, &raw, now)?,
+                Err(e) => tracing::error!(error = %e, "synthèse quotidienne impossible à composer"),
+            }
+            Ok(true)
+        })?;
+        written += usize::from(wrote);
+    }
+    Ok(written)
 }

@@ -10,7 +10,8 @@ use crate::mail::Mailer;
 
 #[derive(Subcommand)]
 pub enum MailCommand {
-    /// Remet au serveur SMTP les courriels en attente dont l'envoi est dû ; sans effet si rejouée.
+    /// Écrit les synthèses quotidiennes dues (à partir de 7 h), puis remet au serveur SMTP les
+    /// courriels en attente dont l'envoi est dû ; sans effet si rejouée.
     Send,
 }
 
@@ -28,7 +29,10 @@ fn send() -> Result<(), String> {
     let url = config.database_url();
     db::pool::migrate(&url).map_err(|e| e.to_string())?;
     let mut conn = db::pool::connect(&url).map_err(|e| e.to_string())?;
+    let settings = crate::app::letters::MailSettings::from_config(&config);
+    let now = crate::domain::clock::Clock::now(&SystemClock).naive_utc();
+    let digests = crate::app::notifications::queue_digests(&mut conn, &settings, now).map_err(|e| e.to_string())?;
     let report = crate::app::outbox::deliver_due(&mut conn, &mailer, &SystemClock).map_err(|e| e.to_string())?;
-    println!("Envoi des courriels : {}.", report.summary());
+    println!("Envoi des courriels : {} ; {digests} synthèse(s) quotidienne(s) écrite(s).", report.summary());
     Ok(())
 }

@@ -33,6 +33,7 @@ pub const TABLES: &[&str] = &[
     "letterhead",
     "letters",
     "outbox",
+    "digest_subscriptions",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -76,7 +77,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         letter_templates,
         letterhead,
         letters,
-        outbox
+        outbox,
+        digest_subscriptions
     ))
 }
 
@@ -213,6 +215,7 @@ fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut 
         next_attempt_at: NaiveDateTime, last_error: Option<String>, created_at: NaiveDateTime,
         sent_at: Option<NaiveDateTime>
     ));
+    copy_whole!(source, target, progress, digest_subscriptions, (user_id: i32, last_sent_on: Option<NaiveDate>));
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod connection;
 pub mod copy;
 pub mod deadline_settings;
+pub mod digests;
 pub mod events;
 pub mod followups;
 pub mod import;

@@ -299,3 +299,13 @@ diesel::table! {
 diesel::joinable!(letters -> saisines (saisine_id));
 diesel::joinable!(outbox -> saisines (saisine_id));
 diesel::allow_tables_to_appear_in_same_query!(saisines, letters, outbox);
+
+diesel::table! {
+    digest_subscriptions (user_id) {
+        user_id -> Integer,
+        last_sent_on -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(digest_subscriptions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(digest_subscriptions, users);

@@ -34,27 +34,40 @@ pub fn fairing() -> AdHoc {
                 return;
             }
             let period = Duration::from_secs(seconds);
-            tokio::spawn(run_every(period, mailer, state.pool.clone(), state.clock.clone(), rocket.shutdown()));
+            let settings = crate::app::letters::MailSettings::from_config(&state.config);
+            let worker = Worker { mailer, settings, pool: state.pool.clone(), clock: state.clock.clone() };
+            tokio::spawn(run_every(period, worker, rocket.shutdown()));
         })
     })
 }
 
-async fn run_every(period: Duration, mailer: Mailer, pool: DbPool, clock: Arc<dyn Clock>, shutdown: Shutdown) {
+/// What each run needs.
+#[derive(Clone)]
+struct Worker {
+    mailer: Mailer,
+    settings: crate::app::letters::MailSettings,
+    pool: DbPool,
+    clock: Arc<dyn Clock>,
+}
+
+async fn run_every(period: Duration, worker: Worker, shutdown: Shutdown) {
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = shutdown.clone() => break,
-            _ = interval.tick() => deliver_once(&mailer, &pool, &clock).await,
+            _ = interval.tick() => deliver_once(&worker).await,
         }
     }
 }
 
-async fn deliver_once(mailer: &Mailer, pool: &DbPool, clock: &Arc<dyn Clock>) {
-    let (mailer, pool, clock) = (mailer.clone(), pool.clone(), clock.clone());
+async fn deliver_once(worker: &Worker) {
+    let worker = worker.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().map_err(crate::db::DbError::from)?;
-        crate::app::outbox::deliver_due(&mut conn, &mailer, clock.as_ref())
+        let mut conn = worker.pool.get().map_err(crate::db::DbError::from)?;
+        let now = worker.clock.now().naive_utc();
+        crate::app::notifications::queue_digests(&mut conn, &worker.settings, now)?;
+        crate::app::outbox::deliver_due(&mut conn, &worker.mailer, worker.clock.as_ref())
     })
     .await;
     match outcome {

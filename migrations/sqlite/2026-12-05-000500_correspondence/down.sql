@@ -1,3 +1,4 @@
+DROP TABLE digest_subscriptions;
 DROP TABLE outbox;
 DROP TABLE letters;
 DROP TABLE letterhead;

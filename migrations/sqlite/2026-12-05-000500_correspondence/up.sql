@@ -58,3 +58,9 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_by_saisine ON outbox (saisine_id);
+
+-- Mediators who chose the daily digest of their overdue items, and the day it last went.
+CREATE TABLE digest_subscriptions (
+    user_id INTEGER PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    last_sent_on DATE
+);

@@ -10,6 +10,7 @@ mod admin_lists;
 mod admin_outbox;
 mod attachments;
 mod catchers;
+mod digest;
 mod edit;
 mod exports;
 mod form;
@@ -22,7 +23,7 @@ mod queue;
 mod reports;
 mod show;
 mod signin;
-mod step_letters;
+pub(crate) mod step_letters;
 
 use rocket::{Catcher, Route};
 
@@ -47,6 +48,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_letters::routes());
     routes.extend(admin_outbox::routes());
     routes.extend(letters::routes());
+    routes.extend(digest::routes());
     routes
 }
 

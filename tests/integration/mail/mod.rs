@@ -2,6 +2,7 @@
 //! real SMTP server (aiosmtpd).
 
 mod delivery;
+mod digest;
 mod letters;
 mod partner;
 mod smtp;
