@@ -14,6 +14,7 @@ use crate::db::{attachments, audit, events, saisines, DbConn};
 use crate::domain::dates::french;
 use crate::domain::letters::{Delivery, LetterDraft, LetterKind, Letterhead, Recipient, TemplateText};
 use crate::domain::placeholders::Values;
+use crate::domain::satisfaction::VALID_DAYS;
 use crate::domain::{Action, DomainError, EventDetails, EventKind, Reference, Saisine, Stage};
 use crate::mail::{self, MailAttachment, Outgoing};
 use crate::report::pdf::letter::{self as pdf, LetterPdf};
@@ -196,6 +197,8 @@ pub struct LetterOrder {
     pub letter: LetterDraft,
     /// Documents of the saisine to join to an e-mail.
     pub attachments: Vec<i32>,
+    /// A closing answer by e-mail carries a link to the satisfaction form.
+    pub satisfaction: bool,
 }
 
 /// A letter on its own (a free message, a reminder, a letter written after its step).
@@ -366,7 +369,10 @@ fn email(
         let (file_name, content_type, data) = attachments::content(conn, saisine.id, *id)?;
         files.push(MailAttachment { file_name, content_type, data });
     }
-    let body = signed_body(&order.letter.body, head);
+    let mut body = signed_body(&order.letter.body, head);
+    if order.satisfaction {
+        body.push_str(&survey(conn, saisine, order, settings, stamp)?);
+    }
     let message_id = mail::new_message_id(from);
     let subject = subject_line(saisine, &order.letter.subject);
     let outgoing = Outgoing {
@@ -380,6 +386,33 @@ fn email(
     let raw = mail::compose(from, &outgoing)
         .map_err(|_| refused("invalid_address", "l'adresse électronique du destinataire n'est pas utilisable"))?;
     Ok((address, raw, message_id))
+}
+
+/// A single-use link to the satisfaction form, valid 30 days, as a closing paragraph.
+fn survey(
+    conn: &mut DbConn,
+    saisine: &Saisine,
+    order: &LetterOrder,
+    settings: &MailSettings,
+    stamp: &Stamp,
+) -> AppResult<String> {
+    let is_answer = matches!(LetterKind::from_code(&order.kind), Some(LetterKind::Answer(_)));
+    if !is_answer || order.recipient != Recipient::Person || saisine.lifecycle.outcome().is_none() {
+        return Err(refused(
+            "no_survey",
+            "le questionnaire de satisfaction accompagne la réponse de clôture adressée à la personne",
+        )
+        .into());
+    }
+    let token = crate::auth::tokens::new_token();
+    let expires = stamp.at + chrono::Duration::days(VALID_DAYS);
+    crate::db::satisfaction::create(conn, saisine.id, &crate::auth::tokens::digest(&token), stamp.at, expires)?;
+    let base = settings.public_url.as_deref().unwrap_or("").trim_end_matches('/');
+    Ok(format!(
+        "\nVotre avis nous aide à améliorer la médiation : trois questions, sans compte, sur ce lien personnel \
+         utilisable une fois jusqu'au {} :\n{base}/satisfaction/{token}\n",
+        french(crate::domain::clock::paris_date(expires))
+    ))
 }
 
 /// The letter's text, then the signature block and the mediation's details.

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod referrals;
 pub mod saisines;
+pub mod satisfaction;
 pub mod sweep;
 pub mod tokens;
 

@@ -77,6 +77,7 @@ fn acknowledge(conn: &mut DbConn, saisine: &Saisine, notice: &PartnerNotice, sta
         delivery: Delivery::Email,
         letter,
         attachments: Vec::new(),
+        satisfaction: false,
     };
     write_letter(conn, saisine, &order, notice.settings, stamp)?;
     Ok(())

@@ -34,6 +34,7 @@ pub const TABLES: &[&str] = &[
     "letters",
     "outbox",
     "digest_subscriptions",
+    "satisfaction_surveys",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -48,6 +49,7 @@ const SERIAL_TABLES: &[&str] = &[
     "followups",
     "letters",
     "outbox",
+    "satisfaction_surveys",
 ];
 
 /// Rows of each table, in `TABLES` order.
@@ -78,7 +80,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         letterhead,
         letters,
         outbox,
-        digest_subscriptions
+        digest_subscriptions,
+        satisfaction_surveys
     ))
 }
 
@@ -216,6 +219,10 @@ fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut 
         sent_at: Option<NaiveDateTime>
     ));
     copy_whole!(source, target, progress, digest_subscriptions, (user_id: i32, last_sent_on: Option<NaiveDate>));
+    copy_by_key!(source, target, progress, satisfaction_surveys, id, (
+        id: i32, saisine_id: i32, token_hash: String, created_at: NaiveDateTime, expires_at: NaiveDateTime,
+        answered_at: Option<NaiveDateTime>, handling: Option<String>, understood: Option<bool>, comment: Option<String>
+    ));
     Ok(())
 }
 

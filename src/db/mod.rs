@@ -23,6 +23,7 @@ pub mod reference_lists;
 pub mod referrals;
 pub mod report;
 pub mod saisines;
+pub mod satisfaction;
 pub mod schema;
 pub mod sessions;
 pub mod setup;

@@ -309,3 +309,20 @@ diesel::table! {
 
 diesel::joinable!(digest_subscriptions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(digest_subscriptions, users);
+
+diesel::table! {
+    satisfaction_surveys (id) {
+        id -> Integer,
+        saisine_id -> Integer,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        handling -> Nullable<Text>,
+        understood -> Nullable<Bool>,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(satisfaction_surveys -> saisines (saisine_id));
+diesel::allow_tables_to_appear_in_same_query!(satisfaction_surveys, saisines);

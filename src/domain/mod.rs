@@ -23,6 +23,7 @@ pub mod queue;
 pub mod reference;
 pub mod referral;
 pub mod saisine;
+pub mod satisfaction;
 pub mod text;
 
 pub use codes::{Channel, Outcome, Process, RequesterType, Status};

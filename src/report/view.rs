@@ -99,6 +99,28 @@ impl ReportView {
     }
 }
 
+impl ReportView {
+    /// Adds the satisfaction rate (answers "oui" and "plutôt oui" to the satisfaction form
+    /// received in the period) and the number of answers, next to the other key figures.
+    pub fn with_satisfaction(mut self, answers: i64, satisfied: i64) -> ReportView {
+        if self.empty {
+            return self;
+        }
+        let value = super::format::percent_of(satisfied, answers).map(super::format::percent);
+        let note = match answers {
+            0 => "aucune réponse au questionnaire".to_string(),
+            1 => "1 réponse au questionnaire".to_string(),
+            n => format!("{} réponses au questionnaire", count(n)),
+        };
+        self.key_figures.push(KeyFigure {
+            value: value.unwrap_or_else(|| "non disponible".to_string()),
+            label: "taux de satisfaction".to_string(),
+            note,
+        });
+        self
+    }
+}
+
 /// "en 2020" (`in_sentence`) or "2020" (what a change is measured against).
 fn previous_label(figures: &Figures, in_sentence: bool) -> String {
     match figures.previous {

@@ -71,6 +71,8 @@ pub struct StepInput {
     pub letter: Option<String>,
     pub letter_subject: Option<String>,
     pub letter_body: Option<String>,
+    /// `true`: the closing answer by e-mail carries the satisfaction form's link.
+    pub satisfaction: Option<String>,
 }
 
 fn text(value: &Option<String>) -> String {

@@ -1,3 +1,4 @@
+DROP TABLE satisfaction_surveys;
 DROP TABLE digest_subscriptions;
 DROP TABLE outbox;
 DROP TABLE letters;

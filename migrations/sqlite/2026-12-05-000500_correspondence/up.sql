@@ -64,3 +64,18 @@ CREATE TABLE digest_subscriptions (
     user_id INTEGER PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     last_sent_on DATE
 );
+
+-- The satisfaction form offered with a closing answer: a single-use link (only its digest is
+-- kept), valid 30 days; the three answers, with no link to anyone's identity beyond the saisine.
+CREATE TABLE satisfaction_surveys (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    saisine_id INTEGER NOT NULL REFERENCES saisines (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    answered_at TIMESTAMP,
+    handling TEXT CHECK (handling IN ('oui', 'plutot_oui', 'plutot_non', 'non')),
+    understood BOOLEAN,
+    comment TEXT
+);
+CREATE INDEX satisfaction_by_answer ON satisfaction_surveys (answered_at);

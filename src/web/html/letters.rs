@@ -117,7 +117,7 @@ pub fn order_of(form: &LetterForm) -> Result<LetterOrder, DomainError> {
         Some(kind) => kind.code(),
         None => "libre".to_string(),
     };
-    Ok(LetterOrder { kind, recipient, delivery, letter, attachments: form.attachments.clone() })
+    Ok(LetterOrder { kind, recipient, delivery, letter, attachments: form.attachments.clone(), satisfaction: false })
 }
 
 #[post("/saisines/<reference>/courriers", data = "<form>")]

@@ -21,6 +21,7 @@ mod partner;
 mod partner_form;
 mod queue;
 mod reports;
+mod satisfaction;
 mod show;
 mod signin;
 pub(crate) mod step_letters;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(admin_outbox::routes());
     routes.extend(letters::routes());
     routes.extend(digest::routes());
+    routes.extend(satisfaction::routes());
     routes
 }
 

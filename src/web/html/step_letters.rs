@@ -124,8 +124,18 @@ pub async fn act(
         input.letter_body.as_deref().unwrap_or_default(),
     )
     .map_err(step_fields)?;
-    let order =
-        LetterOrder { kind: kind.code(), recipient: kind.recipient(), delivery, letter, attachments: Vec::new() };
+    // Only the closing answer by e-mail offers the satisfaction form.
+    let satisfaction = matches!(kind, LetterKind::Answer(_))
+        && delivery == Delivery::Email
+        && matches!(input.satisfaction.as_deref(), Some("true" | "on"));
+    let order = LetterOrder {
+        kind: kind.code(),
+        recipient: kind.recipient(),
+        delivery,
+        letter,
+        attachments: Vec::new(),
+        satisfaction,
+    };
     let (action, settings, actor, today, at) = (action.clone(), mail.0.clone(), user.actor(), now.today, now.at);
     db.act(move |conn| {
         letters::step_with_letter(

@@ -5,6 +5,7 @@ mod delivery;
 mod digest;
 mod letters;
 mod partner;
+mod satisfaction;
 mod smtp;
 mod templates;
 
