@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod attachments;
 pub mod followups;
+mod letter_output;
 pub mod letters;
 pub mod notifications;
 pub mod outbox;

@@ -222,3 +222,42 @@ fn a_free_message_carries_the_documents_chosen_from_the_saisine() {
     let page = text(&response.into_string().unwrap());
     assert!(page.contains("aucune adresse électronique") && page.contains("Veuillez trouver ci-joint"), "{page}");
 }
+
+fn mail_send(dir: &crate::support::TestDir, env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mediation"));
+    command
+        .args(["mail", "send"])
+        .env("MEDIATION_DATA_DIR", dir.path())
+        .env("MEDIATION_DATABASE_URL", &dir.url)
+        .env("ROCKET_CONFIG", dir.path().join("absent.toml"));
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("mediation mail send")
+}
+
+#[test]
+fn mediation_mail_send_delivers_the_outbox_for_cron() {
+    let server = shared();
+    let app = mail_app(&server.url());
+    let to = "ines.cron@exemple.fr";
+    let reference = saisine_for(&app, to);
+    take_up_by_email(&app, &reference, "Texte remis par cron.");
+
+    let off = mail_send(&app.dir, &[]);
+    assert!(!off.status.success());
+    assert!(String::from_utf8_lossy(&off.stderr).contains("l'envoi de courriels n'est pas configuré"));
+    let url = server.url();
+    let settings = [("MEDIATION_SMTP_URL", url.as_str()), ("MEDIATION_MAIL_FROM", super::FROM)];
+    let unreadable = mail_send(&app.dir, &[settings[0], settings[1], ("MEDIATION_SMTP_PASSWORD_FILE", "/absent/smtp")]);
+    assert!(String::from_utf8_lossy(&unreadable.stderr).contains("mot de passe SMTP illisible"));
+    assert!(server.messages_to(to).is_empty());
+
+    let sent = mail_send(&app.dir, &settings);
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    assert!(String::from_utf8_lossy(&sent.stdout).contains("1 envoyé(s)"), "{}", String::from_utf8_lossy(&sent.stdout));
+    assert_eq!(server.messages_to(to).len(), 1);
+    let again = mail_send(&app.dir, &settings);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 envoyé(s)"));
+    assert_eq!(server.messages_to(to).len(), 1);
+}
