@@ -261,3 +261,23 @@ fn mediation_mail_send_delivers_the_outbox_for_cron() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 envoyé(s)"));
     assert_eq!(server.messages_to(to).len(), 1);
 }
+
+#[test]
+fn the_servers_own_worker_delivers_the_outbox() {
+    let server = shared();
+    let url = server.url();
+    let app = crate::support::TestApp::configured(crate::support::TODAY, |figment| {
+        figment.merge(("smtp_url", url.clone())).merge(("mail_from", super::FROM)).merge(("mail_interval_seconds", 1))
+    });
+    let to = "jules.worker@exemple.fr";
+    let reference = saisine_for(&app, to);
+    take_up_by_email(&app, &reference, "Texte remis par le serveur lui-même.");
+    // The local client's runtime runs the worker while it serves requests.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let page = format!("/saisines/{reference}");
+    while !text(&app.browser.page(&page)).contains("<strong>envoyé</strong>") {
+        assert!(std::time::Instant::now() < deadline, "le courriel n'est pas parti");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(server.messages_to(to).len(), 1);
+}
