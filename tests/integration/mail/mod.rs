@@ -1,6 +1,7 @@
 //! Correspondence: templates, letters at each step, the outbox and its delivery through a
 //! real SMTP server (aiosmtpd).
 
+mod copy;
 mod delivery;
 mod digest;
 mod letters;
