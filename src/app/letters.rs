@@ -212,7 +212,21 @@ pub fn send(
     write(conn, |conn| {
         saisines::lock(conn, reference)?;
         let saisine = saisines::find(conn, reference)?;
-        write_letter(conn, &saisine, order, settings, stamp)
+        let id = write_letter(conn, &saisine, order, settings, stamp)?;
+        // The reminder letter is the reminder: the "relance à envoyer" is done for this request.
+        let waiting = matches!(saisine.lifecycle.stage, Stage::AwaitingDocuments { .. });
+        if waiting && order.kind == LetterKind::Reminder.code() {
+            let today = crate::domain::clock::paris_date(stamp.at);
+            super::followups::remind(
+                conn,
+                reference,
+                today,
+                &format!("courrier « {} »", order.letter.subject),
+                today,
+                stamp,
+            )?;
+        }
+        Ok(id)
     })
 }
 
