@@ -278,6 +278,16 @@ fn normalise(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_typed_letter_or_template_is_checked_without_panic(subject in "\\PC{0,80}", body in "\\PC{0,200}") {
+            let _ = TemplateText::check(&subject, &body);
+            let _ = LetterDraft::check(&subject, &body);
+            let _ = Letterhead::check(&subject, &body, &subject, &subject, &body);
+        }
+    }
 
     #[test]
     fn every_kind_has_a_unique_code_that_reads_back() {

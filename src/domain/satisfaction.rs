@@ -91,6 +91,14 @@ pub fn rate(answers: i64, satisfied: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_answer_is_checked_without_panic(h in "\\PC{0,20}", u in "\\PC{0,10}", c in "\\PC{0,100}") {
+            let _ = SurveyAnswer::check(&h, &u, &c);
+        }
+    }
 
     #[test]
     fn answers_are_checked_and_the_rate_rounds() {

@@ -67,6 +67,16 @@ pub fn xobject(bytes: &[u8]) -> Option<(XObjectId, XObject, f32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_uploaded_bytes_are_read_or_refused_without_panic(tail in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut bytes = vec![0xFF, 0xD8];
+            bytes.extend(tail);
+            let _ = xobject(&bytes);
+        }
+    }
 
     #[test]
     fn reads_the_frame_of_a_jpeg_and_refuses_anything_else() {
