@@ -102,7 +102,9 @@ fn give_up(conn: &mut DbConn, message: &Queued, reason: &str, attempts: i32, at:
         store::mark_failed(conn, message.id, reason)?;
         if let Some(reference) = &message.saisine {
             let id = crate::db::saisines::id_of(conn, reference.parse().map_err(|_| AppError::NotFound)?)?;
-            let text = format!("« {} » : {reason} ({attempts} essai(s))", message.subject);
+            // The server's answer may quote the address: it stays on the outbox line, which
+            // readers see masked; the timeline only says that it failed.
+            let text = format!("« {} » : non distribué après {attempts} essai(s)", message.subject);
             let details = EventDetails { text: Some(text), ..Default::default() };
             events::append(conn, id, EventKind::CourrielEchec, &details, &stamp)?;
         }

@@ -159,6 +159,8 @@ fn temporary_refusals_are_retried_and_permanent_ones_show_on_the_saisine() {
     let masked = text(&reader.page("/admin/envois"));
     assert!(masked.contains("r•••@exemple.fr") && !masked.contains("refus.definitif@"), "{masked}");
     assert!(!masked.contains("Renvoyer"));
+    let seen = text(&reader.page(&format!("/saisines/{refused}")));
+    assert!(seen.contains("échec d'envoi") && !seen.contains("refus.definitif@") && !seen.contains("550"), "{seen}");
     assert_eq!(reader.post_form("/admin/envois/2/renvoyer", &[]).status(), Status::Forbidden);
 
     assert_eq!(admin.post_form("/admin/envois/2/renvoyer", &[]).status(), Status::SeeOther);
