@@ -79,6 +79,9 @@ pub struct ReportView {
     pub tables: Vec<Table>,
     pub charts: Vec<Chart>,
     pub footnotes: Vec<String>,
+    /// The letterhead's logo (JPEG), drawn at the top of the PDF's first page.
+    #[serde(skip)]
+    pub logo: Option<Vec<u8>>,
 }
 
 impl ReportView {
@@ -95,6 +98,7 @@ impl ReportView {
             tables: if empty { Vec::new() } else { tables(figures, generated_on) },
             charts: if empty { Vec::new() } else { charts(figures) },
             footnotes: if empty { Vec::new() } else { footnotes() },
+            logo: None,
         }
     }
 }
@@ -102,6 +106,12 @@ impl ReportView {
 impl ReportView {
     /// Adds the satisfaction rate (answers "oui" and "plutôt oui" to the satisfaction form
     /// received in the period) and the number of answers, next to the other key figures.
+    /// The letterhead's logo, for the PDF.
+    pub fn with_logo(mut self, logo: Option<Vec<u8>>) -> ReportView {
+        self.logo = logo;
+        self
+    }
+
     pub fn with_satisfaction(mut self, answers: i64, satisfied: i64) -> ReportView {
         if self.empty {
             return self;

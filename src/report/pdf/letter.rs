@@ -5,7 +5,7 @@ use printpdf::FontId;
 use serde::Serialize;
 
 use super::canvas::{Canvas, Ink, Style, CONTENT_WIDTH, MARGIN, PAGE_WIDTH};
-use super::{assemble_with, font, logo, About, PdfError};
+use super::{assemble, font, logo, About, PdfError};
 use crate::domain::letters::Letterhead;
 
 const HEAD: Style = Style::new(13.0, Ink::Brand, true);
@@ -104,5 +104,5 @@ pub fn render(letter: &LetterPdf) -> Result<Vec<u8>, PdfError> {
     let title = format!("{} — saisine {}", letter.subject, letter.reference);
     let about = About { title: &title, author: &letter.letterhead.name, subject: &letter.subject, date: &letter.date };
     let images = logo.map(|(id, image, _)| vec![(id, image)]).unwrap_or_default();
-    assemble_with(font, font_id, pages, &about, &content, images)
+    assemble(font, font_id, pages, &about, &content, images)
 }

@@ -215,6 +215,7 @@ fn acknowledgement(
         mediation: head.name.clone(),
         mediation_contact: head.contact_lines(),
         issued_on: now.today.format("%d/%m/%Y").to_string(),
+        logo: head.logo.as_ref().map(|(bytes, _)| bytes.clone()),
     }
 }
 

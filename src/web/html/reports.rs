@@ -79,7 +79,7 @@ async fn report_view(db: &Db, state: &AppState, period: Period, today: NaiveDate
         .await?;
     // The letterhead's name, as on every letter.
     let view = crate::report::build_view(period, &aggregates, &labels, &head.name, today);
-    Ok(view.with_satisfaction(answers, satisfied))
+    Ok(view.with_satisfaction(answers, satisfied).with_logo(head.logo.map(|(bytes, _)| bytes)))
 }
 
 async fn pdf_of(view: ReportView, file_name: String) -> Result<Download, PageError> {

@@ -226,4 +226,11 @@ fn the_letterhead_logo_is_drawn_on_every_letter() {
         .status()
         .unwrap();
     assert!(rendered.success(), "le courrier avec logo ne s'affiche pas");
+
+    // The annual report carries it too.
+    let report = admin.get("/rapports/2026.pdf").into_bytes().unwrap();
+    std::fs::write(&file, &report).unwrap();
+    let list = std::process::Command::new("pdfimages").arg("-list").arg(&file).output().expect("pdfimages");
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.lines().any(|l| l.contains("image") && l.contains("jpeg")), "pas de logo sur le bilan : {list}");
 }
