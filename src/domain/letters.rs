@@ -195,7 +195,7 @@ pub struct Letterhead {
     pub email: String,
     /// The mediator's signature block, under each letter.
     pub signature: String,
-    /// A JPEG image, and its media type.
+    /// A PNG or JPEG image, and its media type.
     #[serde(skip)]
     pub logo: Option<(Vec<u8>, String)>,
 }
@@ -243,13 +243,15 @@ impl Letterhead {
         })
     }
 
-    /// A logo is a JPEG of 512 KiB at most, recognised by its first bytes (the PDFs embed
-    /// it as it is, so no other format is taken).
+    /// A logo is a PNG or a JPEG of 512 KiB at most, recognised by its first bytes.
     pub fn check_logo(bytes: &[u8]) -> Result<&'static str, DomainError> {
-        if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            return Err(DomainError::invalid("logo", "invalid_image", "le logo doit être une image JPEG"));
-        }
-        let kind = "image/jpeg";
+        let kind = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "image/png"
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            "image/jpeg"
+        } else {
+            return Err(DomainError::invalid("logo", "invalid_image", "le logo doit être une image PNG ou JPEG"));
+        };
         if bytes.len() > MAX_LOGO {
             return Err(DomainError::invalid("logo", "too_large", "le logo dépasse 512 Ko"));
         }

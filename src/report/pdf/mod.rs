@@ -8,7 +8,7 @@ mod blocks;
 mod canvas;
 pub mod font;
 pub mod letter;
-mod logo;
+pub mod logo;
 
 use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};

@@ -234,7 +234,7 @@ async fn save_letterhead(
             let mut bytes = Vec::new();
             let mut stream = file.open().await.map_err(|e| PageError::Internal(e.to_string()))?;
             stream.read_to_end(&mut bytes).await.map_err(|e| PageError::Internal(e.to_string()))?;
-            Some(Letterhead::check_logo(&bytes).map(|kind| (bytes, kind.to_string())))
+            Some(Letterhead::check_logo(&bytes).and_then(|kind| readable(bytes, kind)))
         }
         _ => None,
     };
@@ -255,6 +255,18 @@ async fn save_letterhead(
     let (actor, remove) = (admin.0.actor(), form.remove_logo);
     db.act(move |conn| letters::save_letterhead(conn, &head, remove, &Stamp { actor: &actor, at: now.at })).await?;
     Ok(Either::Left(Flash::success(Redirect::to("/admin/entete"), "En-tête enregistré.")))
+}
+
+/// A logo the PDFs can draw: decoded once here, so that a damaged file is refused on upload.
+fn readable(bytes: Vec<u8>, kind: &str) -> Result<(Vec<u8>, String), DomainError> {
+    match crate::report::pdf::logo::xobject(&bytes) {
+        Some(_) => Ok((bytes, kind.to_string())),
+        None => Err(DomainError::invalid(
+            "logo",
+            "unreadable_image",
+            "image illisible : enregistrez le logo de nouveau en PNG ou en JPEG (RVB ou niveaux de gris)",
+        )),
+    }
 }
 
 fn head_with(head: &mut Letterhead, logo: Option<(Vec<u8>, String)>) -> Letterhead {

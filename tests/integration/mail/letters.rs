@@ -158,18 +158,27 @@ fn a_step_whose_letter_is_refused_is_not_recorded_either() {
     assert_eq!(app.saisine(&reference)["status"], "recue");
 }
 
-/// A JPEG made by poppler from a PDF: the test needs a real image, not a hand-made header.
-fn jpeg_from(pdf: &[u8]) -> Vec<u8> {
+/// A JPEG or PNG made by poppler from a PDF: the test needs a real image, not a hand-made header.
+fn image_from(pdf: &[u8], format: &str) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("page.pdf"), pdf).unwrap();
     let status = std::process::Command::new("pdftoppm")
-        .args(["-jpeg", "-r", "12", "-singlefile"])
+        .args([&format!("-{format}"), "-r", "12", "-singlefile"])
         .arg(dir.path().join("page.pdf"))
         .arg(dir.path().join("logo"))
         .status()
         .expect("pdftoppm");
     assert!(status.success());
-    std::fs::read(dir.path().join("logo.jpg")).unwrap()
+    let extension = if format == "jpeg" { "jpg" } else { format };
+    std::fs::read(dir.path().join(format!("logo.{extension}"))).unwrap()
+}
+
+fn images_of(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("document.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let list = std::process::Command::new("pdfimages").arg("-list").arg(&file).output().expect("pdfimages");
+    String::from_utf8_lossy(&list.stdout).into_owned()
 }
 
 #[test]
@@ -189,7 +198,7 @@ fn the_letterhead_logo_is_drawn_on_every_letter() {
     };
     produce("Sans logo");
     let first = app.get(&format!("/saisines/{reference}/courriers/1")).into_bytes().unwrap();
-    let logo = jpeg_from(&first);
+    let logo = image_from(&first, "jpeg");
 
     let token = admin.csrf();
     let fields = [
@@ -200,10 +209,14 @@ fn the_letterhead_logo_is_drawn_on_every_letter() {
         ("email", ""),
         ("signature", "Le médiateur"),
     ];
-    let (content_type, body) = multipart(&fields, &[("logo", "logo.png", b"\x89PNG\r\n\x1a\nrest")]);
-    let refused = admin.client.post("/admin/entete").header(content_type).body(body).dispatch();
-    assert_eq!(refused.status(), Status::UnprocessableEntity);
-    assert!(text(&refused.into_string().unwrap()).contains("le logo doit être une image JPEG"));
+    for (bad, message) in
+        [(&b"GIF89a..."[..], "le logo doit être une image PNG ou JPEG"), (b"\x89PNG\r\n\x1a\nrest", "image illisible")]
+    {
+        let (content_type, body) = multipart(&fields, &[("logo", "logo.png", bad)]);
+        let refused = admin.client.post("/admin/entete").header(content_type).body(body).dispatch();
+        assert_eq!(refused.status(), Status::UnprocessableEntity);
+        assert!(text(&refused.into_string().unwrap()).contains(message), "{message}");
+    }
     let (content_type, body) = multipart(&fields, &[("logo", "logo.jpg", &logo)]);
     assert_eq!(
         admin.client.post("/admin/entete").header(content_type).body(body).dispatch().status(),
@@ -228,9 +241,17 @@ fn the_letterhead_logo_is_drawn_on_every_letter() {
     assert!(rendered.success(), "le courrier avec logo ne s'affiche pas");
 
     // The annual report carries it too.
-    let report = admin.get("/rapports/2026.pdf").into_bytes().unwrap();
-    std::fs::write(&file, &report).unwrap();
-    let list = std::process::Command::new("pdfimages").arg("-list").arg(&file).output().expect("pdfimages");
-    let list = String::from_utf8_lossy(&list.stdout);
+    let list = images_of(&admin.get("/rapports/2026.pdf").into_bytes().unwrap());
     assert!(list.lines().any(|l| l.contains("image") && l.contains("jpeg")), "pas de logo sur le bilan : {list}");
+
+    // A PNG logo is drawn as well (decoded, on white).
+    let png = image_from(&first, "png");
+    let (content_type, body) = multipart(&fields, &[("logo", "logo.png", &png)]);
+    assert_eq!(
+        admin.client.post("/admin/entete").header(content_type).body(body).dispatch().status(),
+        Status::SeeOther
+    );
+    produce("Avec logo PNG");
+    let list = images_of(&app.get(&format!("/saisines/{reference}/courriers/3")).into_bytes().unwrap());
+    assert!(list.lines().any(|l| l.contains("image") && l.contains("rgb")), "pas de logo PNG : {list}");
 }
