@@ -156,6 +156,10 @@ pub fn propose(
     today: NaiveDate,
 ) -> AppResult<Proposal> {
     let saisine = saisines::find(conn, reference)?;
+    if let Some(action) = action {
+        // A step the rules refuse says so now, not after the letter was written.
+        saisine.lifecycle.apply(action, today)?;
+    }
     let head = store::letterhead(conn, &settings.mediation)?;
     let template = store::template(conn, kind)?;
     let values = values(conn, &saisine, action, &head, writer, today)?;

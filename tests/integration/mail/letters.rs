@@ -23,6 +23,11 @@ fn each_step_proposes_its_letter_with_the_saisines_values() {
     assert_eq!(input(&page, "prise-en-charge-letter_subject"), "Prise en charge de votre demande de médiation");
     // The preview changed nothing: the saisine is still waiting to be taken up.
     assert_eq!(app.saisine(&reference)["status"], "recue");
+    // A letter for a step the rules refuse is not proposed: the refusal comes first.
+    let early = [("outcome", "explications"), ("summary", "Trop tôt."), ("date", "2026-06-12"), ("letter", "apercu")];
+    let (status, page) = step_with_letter(&app, &reference, "cloture", &early);
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(!page.contains("cloture-letter_body"), "un courrier est proposé pour une étape refusée");
 
     let (status, _) =
         step_with_letter(&app, &reference, "prise-en-charge", &[("date", "2026-06-12"), ("letter", "courrier")]);
