@@ -51,6 +51,18 @@ pub struct AppConfig {
     /// Minutes between two runs of the deadline sweep inside the server; 0 turns it off
     /// (e.g. when `mediation sweep` runs from cron instead).
     pub sweep_interval_minutes: u64,
+    /// E-mail: the SMTP server in lettre's URL form (`smtps://user:password@host`,
+    /// `smtp://127.0.0.1:2525` for a local relay); none: nothing is sent.
+    pub smtp_url: Option<String>,
+    /// A file holding the SMTP password (`MEDIATION_SMTP_PASSWORD_FILE`), instead of the URL's.
+    pub smtp_password_file: Option<PathBuf>,
+    /// The sender of every e-mail (`Médiation CPAM <mediation@cpam.fr>`).
+    pub mail_from: Option<String>,
+    /// Where the team's notifications of new partner saisines go.
+    pub team_address: Option<String>,
+    /// Seconds between two runs of the delivery worker inside the server; 0 turns it off
+    /// (e.g. when `mediation mail send` runs from cron instead).
+    pub mail_interval_seconds: u64,
     /// The reverse proxies' own addresses: only a connection from one of them may name the
     /// client's address in `client_ip_header`. Empty (the default): no header is believed.
     #[serde(deserialize_with = "string_or_list")]
@@ -89,6 +101,11 @@ impl Default for AppConfig {
             sweep_interval_minutes: 60,
             trusted_proxies: Vec::new(),
             client_ip_header: "X-Real-IP".into(),
+            smtp_url: None,
+            smtp_password_file: None,
+            mail_from: None,
+            team_address: None,
+            mail_interval_seconds: 30,
         }
     }
 }

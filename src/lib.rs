@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod import;
 pub mod logging;
+pub mod mail;
 pub mod report;
 pub mod web;
 

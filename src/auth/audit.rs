@@ -53,4 +53,9 @@ audit_actions! {
     DeadlineSettingsChanged => "delais_modifies", "Délais modifiés";
     AutomaticAbandon => "abandon_automatique", "Clôture automatique pour abandon";
     ExportUnmasked => "export_non_masque", "Export CSV non masqué";
+    LetterTemplateChanged => "modele_courrier_modifie", "Modèle de courrier modifié";
+    LetterheadChanged => "entete_modifiee", "En-tête des courriers modifié";
+    LetterWritten => "courrier_ecrit", "Courrier ou courriel écrit";
+    OutboxResent => "envoi_relance", "Courriel renvoyé";
+    OutboxCancelled => "envoi_annule", "Courriel annulé";
 }

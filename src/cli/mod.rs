@@ -1,9 +1,10 @@
 //! The command line: `mediation serve` (default), `mediation migrate`, `mediation sweep`,
 //! `mediation user add`, `mediation copy-data`, `mediation backup`, `mediation import`,
-//! `mediation report`.
+//! `mediation report`, `mediation mail send`.
 
 mod data;
 mod import;
+mod mail;
 mod report;
 mod user;
 
@@ -41,6 +42,9 @@ enum Command {
     Import(import::ImportArgs),
     /// Écrit le bilan annuel en PDF.
     Report(report::ReportArgs),
+    /// Courriels : `mediation mail send` remet les courriels en attente au serveur SMTP.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -54,6 +58,7 @@ pub fn run() -> ExitCode {
         Command::Backup(args) => data::backup(args),
         Command::Import(args) => import::run(args),
         Command::Report(args) => report::run(args),
+        Command::Mail(command) => mail::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,7 +27,12 @@ pub fn run(args: ReportArgs) -> Result<(), String> {
     let aggregates = db::report::aggregates(&mut conn, period).map_err(|e| e.to_string())?;
     let labels = db::report::list_labels(&mut conn).map_err(|e| e.to_string())?;
     let today = SystemClock.today();
-    let view = crate::report::build_view(period, &aggregates, &labels, &config.mediation.name, today);
+    let head = db::letters::letterhead(&mut conn, &config.mediation).map_err(|e| e.to_string())?;
+    let (answers, satisfied) =
+        db::satisfaction::counts(&mut conn, period.first, period.last).map_err(|e| e.to_string())?;
+    let view = crate::report::build_view(period, &aggregates, &labels, &head.name, today)
+        .with_satisfaction(answers, satisfied)
+        .with_logo(head.logo.map(|(bytes, _)| bytes));
     let bytes = pdf::render(&view).map_err(|e| e.to_string())?;
     std::fs::write(&args.output, bytes).map_err(|e| format!("écriture de {} : {e}", args.output.display()))?;
     println!("Bilan {} écrit dans {} ({} saisines).", args.year, args.output.display(), aggregates.received);

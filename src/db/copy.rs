@@ -33,11 +33,28 @@ pub const TABLES: &[&str] = &[
     "imported_files",
     "used_form_tokens",
     "duplicate_dismissals",
+    "letter_templates",
+    "letterhead",
+    "letters",
+    "outbox",
+    "digest_subscriptions",
+    "satisfaction_surveys",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
-const SERIAL_TABLES: &[&str] =
-    &["saisines", "events", "users", "recovery_codes", "api_tokens", "audit_log", "attachments", "followups"];
+const SERIAL_TABLES: &[&str] = &[
+    "saisines",
+    "events",
+    "users",
+    "recovery_codes",
+    "api_tokens",
+    "audit_log",
+    "attachments",
+    "followups",
+    "letters",
+    "outbox",
+    "satisfaction_surveys",
+];
 
 /// Rows of each table, in `TABLES` order.
 pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
@@ -66,7 +83,13 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         pending_imports,
         imported_files,
         used_form_tokens,
-        duplicate_dismissals
+        duplicate_dismissals,
+        letter_templates,
+        letterhead,
+        letters,
+        outbox,
+        digest_subscriptions,
+        satisfaction_surveys
     ))
 }
 
@@ -224,7 +247,35 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
     copy_whole!(source, target, progress, duplicate_dismissals, (
         saisine_id: i32, other_id: i32, dismissed_by: String, dismissed_at: NaiveDateTime
     ));
+    copy_correspondence(source, target, progress)?;
     reset_sequences(target)
+}
+
+/// Templates, letterhead, letters and the outbox.
+fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
+    copy_whole!(source, target, progress, letter_templates, (
+        code: String, subject: String, body: String, updated_at: NaiveDateTime, updated_by: String
+    ));
+    copy_whole!(source, target, progress, letterhead, (
+        id: i32, name: String, address: String, phone: String, email: String, signature: String,
+        logo: Option<Vec<u8>>, logo_type: Option<String>, updated_at: NaiveDateTime, updated_by: String
+    ));
+    copy_by_key!(source, target, progress, letters, id, (
+        id: i32, saisine_id: i32, kind: String, recipient: String, delivery: String, address: String,
+        subject: String, body: String, document: Vec<u8>, created_at: NaiveDateTime, created_by: String
+    ));
+    copy_by_key!(source, target, progress, outbox, id, (
+        id: i32, message_id: String, saisine_id: Option<i32>, letter_id: Option<i32>, purpose: String,
+        recipient: String, subject: String, message: Vec<u8>, status: String, attempts: i32,
+        next_attempt_at: NaiveDateTime, last_error: Option<String>, created_at: NaiveDateTime,
+        sent_at: Option<NaiveDateTime>
+    ));
+    copy_whole!(source, target, progress, digest_subscriptions, (user_id: i32, last_sent_on: Option<NaiveDate>));
+    copy_by_key!(source, target, progress, satisfaction_surveys, id, (
+        id: i32, saisine_id: i32, token_hash: String, created_at: NaiveDateTime, expires_at: NaiveDateTime,
+        answered_at: Option<NaiveDateTime>, handling: Option<String>, understood: Option<bool>, comment: Option<String>
+    ));
+    Ok(())
 }
 
 /// Saisines have more columns than one tuple carries: three parts of one row.

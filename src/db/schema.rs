@@ -280,3 +280,96 @@ diesel::allow_tables_to_appear_in_same_query!(
     used_form_tokens,
     duplicate_dismissals
 );
+
+// Correspondence (templates, letterhead, letters, outbox).
+
+diesel::table! {
+    letter_templates (code) {
+        code -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    letterhead (id) {
+        id -> Integer,
+        name -> Text,
+        address -> Text,
+        phone -> Text,
+        email -> Text,
+        signature -> Text,
+        logo -> Nullable<Binary>,
+        logo_type -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    letters (id) {
+        id -> Integer,
+        saisine_id -> Integer,
+        kind -> Text,
+        recipient -> Text,
+        delivery -> Text,
+        address -> Text,
+        subject -> Text,
+        body -> Text,
+        document -> Binary,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        message_id -> Text,
+        saisine_id -> Nullable<Integer>,
+        letter_id -> Nullable<Integer>,
+        purpose -> Text,
+        recipient -> Text,
+        subject -> Text,
+        message -> Binary,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(letters -> saisines (saisine_id));
+diesel::joinable!(outbox -> saisines (saisine_id));
+diesel::allow_tables_to_appear_in_same_query!(saisines, letters, outbox);
+
+diesel::table! {
+    digest_subscriptions (user_id) {
+        user_id -> Integer,
+        last_sent_on -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(digest_subscriptions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(digest_subscriptions, users);
+
+diesel::table! {
+    satisfaction_surveys (id) {
+        id -> Integer,
+        saisine_id -> Integer,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        handling -> Nullable<Text>,
+        understood -> Nullable<Bool>,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(satisfaction_surveys -> saisines (saisine_id));
+diesel::allow_tables_to_appear_in_same_query!(satisfaction_surveys, saisines);

@@ -30,6 +30,12 @@ pub enum EventKind {
     PieceAjoutee,
     /// A mediator said another saisine flagged as a possible duplicate is not one.
     DoublonEcarte,
+    /// A letter produced as a PDF to print and post (its subject and recipient in the text).
+    CourrierEnvoye,
+    /// An e-mail written to the outbox (its subject and recipient in the text).
+    CourrielEnvoye,
+    /// The outbox could not deliver an e-mail: refused for good, or every try failed.
+    CourrielEchec,
 }
 
 impl EventKind {
@@ -48,6 +54,9 @@ impl EventKind {
         EventKind::Importee,
         EventKind::PieceAjoutee,
         EventKind::DoublonEcarte,
+        EventKind::CourrierEnvoye,
+        EventKind::CourrielEnvoye,
+        EventKind::CourrielEchec,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +75,9 @@ impl EventKind {
             EventKind::EcheanceDepassee => "echeance_depassee",
             EventKind::PieceAjoutee => "piece_ajoutee",
             EventKind::DoublonEcarte => "doublon_ecarte",
+            EventKind::CourrierEnvoye => "courrier_envoye",
+            EventKind::CourrielEnvoye => "courriel_envoye",
+            EventKind::CourrielEchec => "courriel_echec",
         }
     }
 
@@ -85,6 +97,9 @@ impl EventKind {
             EventKind::EcheanceDepassee => "Pièces non reçues à l'échéance",
             EventKind::PieceAjoutee => "Pièce jointe ajoutée",
             EventKind::DoublonEcarte => "Doublon possible écarté",
+            EventKind::CourrierEnvoye => "Courrier envoyé",
+            EventKind::CourrielEnvoye => "Courriel envoyé",
+            EventKind::CourrielEchec => "Courriel non distribué",
         }
     }
 

@@ -80,6 +80,9 @@ pub struct ReportView {
     pub tables: Vec<Table>,
     pub charts: Vec<Chart>,
     pub footnotes: Vec<String>,
+    /// The letterhead's logo (JPEG), drawn at the top of the PDF's first page.
+    #[serde(skip)]
+    pub logo: Option<Vec<u8>>,
 }
 
 impl ReportView {
@@ -96,7 +99,36 @@ impl ReportView {
             tables: if empty { Vec::new() } else { tables(figures, generated_on) },
             charts: if empty { Vec::new() } else { charts(figures) },
             footnotes: if empty { Vec::new() } else { footnotes() },
+            logo: None,
         }
+    }
+}
+
+impl ReportView {
+    /// Adds the satisfaction rate (answers "oui" and "plutôt oui" to the satisfaction form
+    /// received in the period) and the number of answers, next to the other key figures.
+    /// The letterhead's logo, for the PDF.
+    pub fn with_logo(mut self, logo: Option<Vec<u8>>) -> ReportView {
+        self.logo = logo;
+        self
+    }
+
+    pub fn with_satisfaction(mut self, answers: i64, satisfied: i64) -> ReportView {
+        if self.empty {
+            return self;
+        }
+        let value = super::format::percent_of(satisfied, answers).map(super::format::percent);
+        let note = match answers {
+            0 => "aucune réponse au questionnaire".to_string(),
+            1 => "1 réponse au questionnaire".to_string(),
+            n => format!("{} réponses au questionnaire", count(n)),
+        };
+        self.key_figures.push(KeyFigure {
+            value: value.unwrap_or_else(|| "non disponible".to_string()),
+            label: "taux de satisfaction".to_string(),
+            note,
+        });
+        self
     }
 }
 

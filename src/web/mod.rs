@@ -9,6 +9,7 @@ mod fairings;
 mod followup_view;
 mod health;
 mod html;
+mod mailer;
 mod params;
 mod state;
 mod steps;
@@ -50,6 +51,7 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
         .attach(fairings::SecurityHeaders)
         .attach(fairings::RequestLog)
         .attach(sweeper::fairing())
+        .attach(mailer::fairing())
         .mount("/", html::routes())
         .mount("/", assets::routes())
         .mount("/", health::routes())

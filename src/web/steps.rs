@@ -66,6 +66,13 @@ pub struct StepInput {
     pub summary: Option<String>,
     pub reason: Option<String>,
     pub text: Option<String>,
+    /// The letter the step proposes: `apercu` shows it to edit, `courriel` or `courrier`
+    /// sends it with the step (in the same transaction); empty: no letter.
+    pub letter: Option<String>,
+    pub letter_subject: Option<String>,
+    pub letter_body: Option<String>,
+    /// `true`: the closing answer by e-mail carries the satisfaction form's link.
+    pub satisfaction: Option<String>,
 }
 
 fn text(value: &Option<String>) -> String {

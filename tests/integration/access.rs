@@ -58,6 +58,14 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Post, "/api/v1/saisines") | (Patch, "/api/v1/saisines/<reference>") => Mediator,
         (Post, "/api/v1/saisines/<reference>/<step>") | (Post, "/api/v1/saisines/<reference>/attribution") => Mediator,
         (Post, "/api/v1/saisines/<reference>/relance") => Mediator,
+        (Get, "/admin/modeles") | (Get, "/admin/modeles/<code>") | (Post, "/admin/modeles/<code>") => Admin,
+        (Get, "/admin/entete") | (Post, "/admin/entete") => Admin,
+        (Get, "/admin/envois") => Reader,
+        (Post, "/admin/envois/<id>/renvoyer") | (Post, "/admin/envois/<id>/annuler") => Admin,
+        (Get, "/saisines/<reference>/courriers/nouveau") | (Post, "/saisines/<reference>/courriers") => Mediator,
+        (Get, "/saisines/<reference>/courriers/<id>") => Mediator,
+        (Get, "/compte/synthese") | (Post, "/compte/synthese") => Mediator,
+        (Get, "/satisfaction/<token>") | (Post, "/satisfaction/<token>") => Public,
         _ => return None,
     })
 }

@@ -17,7 +17,7 @@ use crate::support::{
     api_token, create_async, create_user, noon, test_figment, SaisineBuilder, TestApp, TestDir, TODAY,
 };
 
-fn mediation(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
+pub fn mediation(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mediation"));
     command.args(args).env_remove("MEDIATION_DATABASE_URL");
     for (key, value) in envs {
@@ -97,7 +97,7 @@ fn migrations_mirror_each_other_and_every_table_is_copied() {
 }
 
 /// Every row of every table of a SQLite file, as text, sorted.
-fn sqlite_content(url: &str) -> Vec<(String, Vec<String>)> {
+pub fn sqlite_content(url: &str) -> Vec<(String, Vec<String>)> {
     #[derive(QueryableByName)]
     struct Line {
         #[diesel(sql_type = Text)]

@@ -18,6 +18,7 @@ mod html_pages;
 mod import;
 mod import_rules;
 mod list;
+mod mail;
 mod paris_time;
 mod parsers_property;
 mod partner;

@@ -6,7 +6,7 @@ use printpdf::FontId;
 use serde::Serialize;
 
 use super::canvas::{Canvas, Ink, Style, CONTENT_WIDTH, MARGIN};
-use super::{assemble, font, About, PdfError};
+use super::{font, About, PdfError};
 
 const TITLE: Style = Style::new(18.0, Ink::Brand, true);
 const LABEL: Style = Style::new(10.0, Ink::Muted, false);
@@ -29,6 +29,9 @@ pub struct Acknowledgement {
     pub mediation_contact: Vec<String>,
     /// `25/11/2026`: the document's date.
     pub issued_on: String,
+    /// The letterhead's logo (JPEG), in the top right corner.
+    #[serde(skip)]
+    pub logo: Option<Vec<u8>>,
 }
 
 /// A label and its value on the same baseline; a long value wraps under itself.
@@ -82,9 +85,14 @@ pub fn render(ack: &Acknowledgement) -> Result<Vec<u8>, PdfError> {
     let font = font::font()?;
     let font_id = FontId("F1".to_string());
     let mut canvas = Canvas::new(font, font_id.clone());
+    let logo = ack.logo.as_deref().and_then(super::logo::xobject);
+    if let Some((id, _, ratio)) = &logo {
+        super::corner_logo(&mut canvas, &(id.clone(), *ratio));
+    }
     page(&mut canvas, ack);
     let content = serde_json::to_vec(ack).map_err(|e| PdfError::Write(e.to_string()))?;
     let title = format!("Accusé de réception — saisine {}", ack.reference);
     let about = About { title: &title, author: &ack.mediation, subject: &title, date: &ack.issued_on };
-    assemble(font, font_id, canvas.finish(), &about, &content)
+    let images = logo.map(|(id, image, _)| vec![(id, image)]).unwrap_or_default();
+    super::assemble(font, font_id, canvas.finish(), &about, &content, images)
 }

@@ -156,6 +156,19 @@ impl<'f> Canvas<'f> {
         ]);
     }
 
+    /// An image object, (`x`, `y`) its lower left corner, `width` × `height` points.
+    pub fn image(&mut self, id: printpdf::XObjectId, x: f32, y: f32, width: f32, height: f32) {
+        let transform = printpdf::XObjectTransform {
+            translate_x: Some(Pt(x)),
+            translate_y: Some(Pt(y)),
+            scale_x: Some(width),
+            scale_y: Some(height),
+            no_auto_scale: true,
+            ..Default::default()
+        };
+        self.ops.push(Op::UseXobject { id, transform });
+    }
+
     /// A horizontal rule at `y`.
     pub fn rule(&mut self, x: f32, y: f32, width: f32, ink: Ink, thickness: f32) {
         let point = |x: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };

@@ -7,6 +7,8 @@ pub mod acknowledgement;
 mod blocks;
 mod canvas;
 pub mod font;
+pub mod letter;
+pub mod logo;
 
 use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
@@ -27,10 +29,13 @@ pub enum PdfError {
 pub fn render(view: &ReportView) -> Result<Vec<u8>, PdfError> {
     let font = font::font()?;
     let font_id = FontId("F1".to_string());
-    let pages = layout(font, &font_id, view);
+    let logo = view.logo.as_deref().and_then(logo::xobject);
+    let placed = logo.as_ref().map(|(id, _, ratio)| (id.clone(), *ratio));
+    let pages = layout(font, &font_id, view, placed.as_ref());
     let content = serde_json::to_vec(view).map_err(|e| PdfError::Write(e.to_string()))?;
     let about = About { title: &view.title, author: &view.mediation, subject: &view.summary, date: &view.generated_on };
-    assemble(font, font_id, pages, &about, &content)
+    let images = logo.map(|(id, image, _)| vec![(id, image)]).unwrap_or_default();
+    assemble(font, font_id, pages, &about, &content, images)
 }
 
 /// What the document says about itself.
@@ -44,14 +49,19 @@ pub(crate) struct About<'a> {
 
 /// A4 pages of operations into a PDF file; `content` seeds the document ID, so that the same
 /// content gives the same bytes.
+/// `images`: the image objects the pages draw (the letterhead's logo).
 pub(crate) fn assemble(
     font: &ReportFont,
     font_id: FontId,
     pages: Vec<Vec<Op>>,
     about: &About,
     content: &[u8],
+    images: Vec<(printpdf::XObjectId, printpdf::XObject)>,
 ) -> Result<Vec<u8>, PdfError> {
     let mut document = PdfDocument::new(about.title);
+    for (id, image) in images {
+        document.resources.xobjects.map.insert(id, image);
+    }
     document.metadata.info.author = about.author.to_string();
     document.metadata.info.creator = "Médiation".to_string();
     document.metadata.info.producer = "Médiation (printpdf)".to_string();
@@ -69,8 +79,16 @@ pub(crate) fn assemble(
 }
 
 /// Every page's operations, footers included.
-fn layout(font: &ReportFont, font_id: &FontId, view: &ReportView) -> Vec<Vec<Op>> {
+fn layout(
+    font: &ReportFont,
+    font_id: &FontId,
+    view: &ReportView,
+    logo: Option<&(printpdf::XObjectId, f32)>,
+) -> Vec<Vec<Op>> {
     let mut canvas = Canvas::new(font, font_id.clone());
+    if let Some(logo) = logo {
+        corner_logo(&mut canvas, logo);
+    }
     blocks::opening(&mut canvas, view);
     if !view.empty {
         body(&mut canvas, view);
@@ -81,6 +99,15 @@ fn layout(font: &ReportFont, font_id: &FontId, view: &ReportView) -> Vec<Vec<Op>
         page.extend(blocks::footer(font, font_id, view, i + 1, total));
     }
     pages
+}
+
+/// The letterhead's logo in the top right corner of the page, above the margin's baseline.
+pub(crate) fn corner_logo(canvas: &mut Canvas, (id, ratio): &(printpdf::XObjectId, f32)) {
+    const HEIGHT: f32 = 30.0;
+    let width = (HEIGHT * ratio).min(110.0);
+    let height = width / ratio;
+    let top = canvas::PAGE_HEIGHT - canvas::MARGIN / 2.0;
+    canvas.image(id.clone(), canvas::MARGIN + canvas::CONTENT_WIDTH - width, top - height, width, height);
 }
 
 fn body(canvas: &mut Canvas, view: &ReportView) {

@@ -5,20 +5,26 @@ mod admin_accounts;
 mod admin_audit;
 mod admin_deadlines;
 mod admin_import;
+mod admin_letters;
 mod admin_lists;
+mod admin_outbox;
 mod attachments;
 mod catchers;
+mod digest;
 mod edit;
 mod exports;
 mod form;
 mod indicators;
+mod letters;
 mod list;
 mod partner;
 mod partner_form;
 mod queue;
 mod reports;
+mod satisfaction;
 mod show;
 mod signin;
+pub(crate) mod step_letters;
 
 use rocket::{Catcher, Route};
 
@@ -40,6 +46,11 @@ pub fn routes() -> Vec<Route> {
     routes.extend(indicators::routes());
     routes.extend(reports::routes());
     routes.extend(exports::routes());
+    routes.extend(admin_letters::routes());
+    routes.extend(admin_outbox::routes());
+    routes.extend(letters::routes());
+    routes.extend(digest::routes());
+    routes.extend(satisfaction::routes());
     routes
 }
 

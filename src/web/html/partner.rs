@@ -143,14 +143,20 @@ async fn submit(
         }
     };
     let (draft, address) = (values.clone(), ip.0.clone());
+    let (settings, team) = (crate::app::letters::MailSettings::from_config(config), config.team_address.clone());
+    let (signer, base) = (state.signer.clone(), config.public_url.clone().unwrap_or_default());
+    let expires = now.at.and_utc().timestamp() + LINK_DAYS * 24 * 3600;
+    let link = move |reference: Reference| {
+        let signature = signer.sign(&format!("accuse|{reference}|{expires}"));
+        format!("{}/partenaires/accuse/{reference}?expire={expires}&signature={signature}", base.trim_end_matches('/'))
+    };
     let expires_at = chrono::DateTime::from_timestamp(checked.expires_at, 0).unwrap_or_default().naive_utc();
-    let submitted = db
-        .act(move |conn| {
-            let token = referrals::FormToken { nonce: &checked.nonce, expires_at };
-            app::referrals::submit(conn, &draft, &files, &token, &address, at)
-        })
-        .await;
-    match submitted {
+    let submitted = db.act(move |conn| {
+        let token = referrals::FormToken { nonce: &checked.nonce, expires_at };
+        let notice = app::notifications::PartnerNotice { settings: &settings, team: team.as_deref(), link: &link };
+        app::notifications::partner_submission(conn, &draft, &files, &token, &address, at, &notice)
+    });
+    match submitted.await {
         Ok(reference) => {
             tracing::info!(%reference, "saisine déposée par un partenaire");
             Ok(Either::Left(Redirect::to(format!(
@@ -197,13 +203,12 @@ async fn confirmation(
 fn acknowledgement(
     saisine: &crate::domain::Saisine,
     lists: &ReferenceLists,
-    state: &AppState,
+    head: &crate::domain::letters::Letterhead,
     now: &Now,
 ) -> Acknowledgement {
     let facts = &saisine.facts;
     let referral = saisine.referral.as_ref();
     let partner_label = facts.partner.as_ref().map(|p| lists.partner_label(&p.0)).unwrap_or_default();
-    let mediation = &state.config.mediation;
     Acknowledgement {
         reference: saisine.reference.to_string(),
         received_at: crate::domain::paris::paris_datetime(saisine.created_at),
@@ -212,13 +217,11 @@ fn acknowledgement(
         person: facts.requester.name.clone().unwrap_or_default(),
         process: facts.process.label().to_string(),
         motifs: facts.motifs.iter().map(|m| lists.motif_label(&m.0)).collect(),
-        mediation: mediation.name.clone(),
-        mediation_contact: [&mediation.address, &mediation.email, &mediation.phone]
-            .into_iter()
-            .filter(|line| !line.trim().is_empty())
-            .cloned()
-            .collect(),
+        // The letterhead set by an administrator, as on every letter.
+        mediation: head.name.clone(),
+        mediation_contact: head.contact_lines(),
         issued_on: crate::domain::dates::french(now.today),
+        logo: head.logo.as_ref().map(|(bytes, _)| bytes.clone()),
     }
 }
 
@@ -242,9 +245,14 @@ async fn acknowledgement_pdf(
     if !link_valid(state, reference, expire, signature, &now) {
         return Err(PageError::NotFound);
     }
-    let (saisine, lists) =
-        db.run(move |conn| Ok((crate::db::saisines::find(conn, reference)?, ReferenceLists::load(conn)?))).await?;
-    let body = acknowledgement::render(&acknowledgement(&saisine, &lists, state, &now))
+    let fallback = state.config.mediation.clone();
+    let (saisine, lists, head) = db
+        .run(move |conn| {
+            let head = crate::db::letters::letterhead(conn, &fallback)?;
+            Ok((crate::db::saisines::find(conn, reference)?, ReferenceLists::load(conn)?, head))
+        })
+        .await?;
+    let body = acknowledgement::render(&acknowledgement(&saisine, &lists, &head, &now))
         .map_err(|e| PageError::Internal(e.to_string()))?;
     let disposition = format!("attachment; filename=\"accuse-reception-{reference}.pdf\"");
     Ok(PdfFile { body, disposition: rocket::http::Header::new("Content-Disposition", disposition) })

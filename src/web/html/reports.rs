@@ -67,9 +67,17 @@ impl PeriodQuery {
 
 /// The report of a period as of today.
 async fn report_view(db: &Db, state: &AppState, period: Period, today: NaiveDate) -> Result<ReportView, PageError> {
-    let (aggregates, labels) =
-        db.run(move |conn| Ok((report::aggregates(conn, period)?, report::list_labels(conn)?))).await?;
-    Ok(crate::report::build_view(period, &aggregates, &labels, &state.config.mediation.name, today))
+    let fallback = state.config.mediation.clone();
+    let (aggregates, labels, head, (answers, satisfied)) = db
+        .run(move |conn| {
+            let head = crate::db::letters::letterhead(conn, &fallback)?;
+            let satisfaction = crate::db::satisfaction::counts(conn, period.first, period.last)?;
+            Ok((report::aggregates(conn, period)?, report::list_labels(conn)?, head, satisfaction))
+        })
+        .await?;
+    // The letterhead's name, as on every letter.
+    let view = crate::report::build_view(period, &aggregates, &labels, &head.name, today);
+    Ok(view.with_satisfaction(answers, satisfied).with_logo(head.logo.map(|(bytes, _)| bytes)))
 }
 
 async fn pdf_of(view: ReportView, file_name: String) -> Result<Download, PageError> {

@@ -6,6 +6,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Either, FromForm, Route};
 
 use super::form::FormErrors;
+use super::step_letters::Mail;
 use crate::app::{self, AppError, Stamp};
 use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
@@ -40,10 +41,12 @@ async fn render(
     layout: Layout,
     now: &Now,
     failed: Option<FailedStep>,
+    mail: &Mail,
 ) -> Result<Template, PageError> {
     let reveal = viewer.role.sees_personal_data();
     let actor = viewer.actor();
     let (at, today) = (now.at, now.today);
+    let (letters, outbox) = correspondence(db, reference, reveal).await?;
     let (saisine, timeline, lists, assignable, (settings, queue_entry), files, duplicates) = db
         .run(move |conn| {
             let saisine = saisines::find(conn, reference)?;
@@ -93,17 +96,41 @@ async fn render(
     Ok(Template::render(
         "saisines/show.html",
         context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable, deadlines,
-        files, duplicates, referral, external_reference: &saisine.external_reference,
+        files, duplicates, referral, external_reference: &saisine.external_reference, letters, outbox, mail_on: mail.is_on(),
         no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
     ))
 }
 
+/// The letters kept with the saisine and its e-mails in the outbox.
+async fn correspondence(
+    db: &Db,
+    reference: Reference,
+    reveal: bool,
+) -> Result<(Vec<super::step_letters::LetterLine>, Vec<super::admin_outbox::OutboxLine>), PageError> {
+    let (letters, queued) = db
+        .run(move |conn| {
+            let id = saisines::id_of(conn, reference)?;
+            Ok((crate::db::letters::list(conn, id)?, crate::db::outbox::for_saisine(conn, id)?))
+        })
+        .await?;
+    let letters = letters.iter().map(|l| super::step_letters::LetterLine::new(l, reveal)).collect();
+    Ok((letters, queued.iter().map(|q| super::admin_outbox::OutboxLine::new(q, reveal)).collect()))
+}
+
 #[get("/saisines/<reference>", rank = 2)]
-pub async fn show(user: Reader, reference: Reference, db: Db, layout: Layout, now: Now) -> Result<Template, PageError> {
-    render(&db, reference, &user.0, layout, &now, None).await
+pub async fn show(
+    user: Reader,
+    reference: Reference,
+    db: Db,
+    layout: Layout,
+    now: Now,
+    mail: Mail,
+) -> Result<Template, PageError> {
+    render(&db, reference, &user.0, layout, &now, None, &mail).await
 }
 
 #[post("/saisines/<reference>/<step>", data = "<form>", rank = 3)]
+#[allow(clippy::too_many_arguments, reason = "a Rocket handler: one argument per guard")]
 async fn act(
     user: Mediator,
     reference: Reference,
@@ -112,9 +139,26 @@ async fn act(
     db: Db,
     layout: Layout,
     now: Now,
+    mail: Mail,
 ) -> Result<StepOutcome, PageError> {
-    let input = form.0;
+    let mut input = form.0;
+    let letter = input.letter.clone().unwrap_or_default();
     let outcome = match input.to_action(step, now.today) {
+        Ok(Some(action)) if letter == "apercu" => {
+            match super::step_letters::propose(&db, reference, &action, &mut input, &user.0, &now, &mail).await {
+                Ok(()) => {
+                    let open = FailedStep { step, input, error: DomainError::Invalid(Vec::new()) };
+                    return Ok(Either::Right((
+                        Status::Ok,
+                        render(&db, reference, &user.0, layout, &now, Some(open), &mail).await?,
+                    )));
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Ok(Some(action)) if letter == "courriel" || letter == "courrier" => {
+            super::step_letters::act(&db, reference, &action, &input, &user.0, &now, &mail).await
+        }
         Ok(action) => {
             let note = input.note_text();
             let (today, at, actor) = (now.today, now.at, user.0.actor());
@@ -136,7 +180,8 @@ async fn act(
             } else {
                 Status::UnprocessableEntity
             };
-            let page = render(&db, reference, &user.0, layout, &now, Some(FailedStep { step, input, error })).await?;
+            let failed = Some(FailedStep { step, input, error });
+            let page = render(&db, reference, &user.0, layout, &now, failed, &mail).await?;
             Ok(Either::Right((status, page)))
         }
         Err(other) => Err(other.into()),
