@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod anonymise;
 pub mod attachments;
 pub mod followups;
 pub mod import;

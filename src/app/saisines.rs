@@ -130,6 +130,10 @@ pub(crate) fn apply_to(
     stamp: &Stamp,
     audit_action: AuditAction,
 ) -> AppResult<Saisine> {
+    if matches!(action, Action::Reopen { .. }) {
+        let anonymised = crate::db::retention::anonymised_at(conn, current.id)?.is_some();
+        crate::domain::lifecycle::check_not_anonymised(action, anonymised)?;
+    }
     let next = current.lifecycle.apply(action, today)?;
     store::set_lifecycle(conn, current.id, &next)?;
     store::touch(conn, current.id, stamp.at)?;

@@ -52,4 +52,10 @@ audit_actions! {
     DeadlineSettingsChanged => "delais_modifies", "Délais modifiés";
     AutomaticAbandon => "abandon_automatique", "Clôture automatique pour abandon";
     ExportUnmasked => "export_non_masque", "Export CSV non masqué";
+    RetentionSettingsChanged => "conservation_modifiee", "Durées de conservation modifiées";
+    SaisineAnonymised => "saisine_anonymisee", "Saisine anonymisée (fin de conservation)";
+    SaisineErased => "saisine_effacee", "Saisine anonymisée sur demande (effacement)";
+    AuditLogPurged => "journal_purge", "Journal d'audit : enregistrements anciens supprimés";
+    PersonalDataExported => "droit_acces", "Document de droit d'accès produit";
+    HistoryRectified => "historique_rectifie", "Historique rectifié";
 }

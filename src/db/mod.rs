@@ -19,6 +19,7 @@ pub mod queue;
 pub mod reference_lists;
 pub mod referrals;
 pub mod report;
+pub mod retention;
 pub mod saisines;
 pub mod schema;
 pub mod search_keys;

@@ -70,13 +70,15 @@ fn identity((_, _, received_on, nir, email): &IdentityColumns) -> Identity {
 /// or same e-mail, received within a week.
 pub fn possible_duplicates(conn: &mut DbConn, ids: &[i32]) -> DbResult<HashMap<i32, Vec<String>>> {
     let columns = (saisines::id, saisines::reference, saisines::received_on, saisines::nir, saisines::email);
-    let known = saisines::nir.is_not_null().or(saisines::email.is_not_null());
+    // Anonymised saisines have no NIR nor e-mail left; the filter says so, whatever the data.
+    let known = saisines::nir.is_not_null().or(saisines::email.is_not_null()).and(saisines::anonymised_at.is_null());
     let targets: Vec<IdentityColumns> =
         saisines::table.filter(saisines::id.eq_any(ids)).filter(known).select(columns).load(conn)?;
     let dates: Vec<NaiveDate> = targets.iter().map(|t| t.2).collect();
     let mut candidates: Vec<IdentityColumns> = Vec::new();
     for (from, to) in duplicate_windows(&dates) {
-        let known = saisines::nir.is_not_null().or(saisines::email.is_not_null());
+        let known =
+            saisines::nir.is_not_null().or(saisines::email.is_not_null()).and(saisines::anonymised_at.is_null());
         candidates.extend(
             saisines::table
                 .filter(saisines::received_on.between(from, to))

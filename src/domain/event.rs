@@ -28,6 +28,10 @@ pub enum EventKind {
     Importee,
     /// A document added to the saisine's file (its name in the text).
     PieceAjoutee,
+    /// An old value of the history replaced at the person's request (the old value is gone).
+    Rectifiee,
+    /// The personal data and free texts removed (end of retention, or erasure on request).
+    Anonymisee,
 }
 
 impl EventKind {
@@ -45,6 +49,8 @@ impl EventKind {
         EventKind::EcheanceDepassee,
         EventKind::Importee,
         EventKind::PieceAjoutee,
+        EventKind::Rectifiee,
+        EventKind::Anonymisee,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +68,8 @@ impl EventKind {
             EventKind::Relance => "relance",
             EventKind::EcheanceDepassee => "echeance_depassee",
             EventKind::PieceAjoutee => "piece_ajoutee",
+            EventKind::Rectifiee => "rectifiee",
+            EventKind::Anonymisee => "anonymisee",
         }
     }
 
@@ -80,6 +88,8 @@ impl EventKind {
             EventKind::Relance => "Relance envoyée",
             EventKind::EcheanceDepassee => "Pièces non reçues à l'échéance",
             EventKind::PieceAjoutee => "Pièce jointe ajoutée",
+            EventKind::Rectifiee => "Rectification de l'historique",
+            EventKind::Anonymisee => "Données personnelles anonymisées",
         }
     }
 

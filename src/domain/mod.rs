@@ -22,6 +22,7 @@ pub mod queue;
 pub mod reference;
 pub mod referral;
 pub mod replay;
+pub mod retention;
 pub mod saisine;
 pub mod schedule;
 pub mod search;
