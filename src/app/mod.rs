@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod followups;
 pub mod import;
 pub mod referrals;
+pub mod rights;
 pub mod saisines;
 pub mod sweep;
 pub mod tokens;

@@ -14,6 +14,7 @@ pub mod import;
 pub mod indicators;
 pub mod list;
 pub(crate) mod models;
+pub mod person;
 pub mod pool;
 pub mod queue;
 pub mod reference_lists;

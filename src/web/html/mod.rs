@@ -6,6 +6,7 @@ mod admin_audit;
 mod admin_deadlines;
 mod admin_import;
 mod admin_lists;
+mod admin_retention;
 mod attachments;
 mod catchers;
 mod edit;
@@ -15,6 +16,7 @@ mod indicators;
 mod list;
 mod partner;
 mod partner_form;
+mod privacy;
 mod queue;
 mod reports;
 mod show;
@@ -40,6 +42,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(indicators::routes());
     routes.extend(reports::routes());
     routes.extend(exports::routes());
+    routes.extend(admin_retention::routes());
+    routes.extend(privacy::routes());
     routes
 }
 
