@@ -22,6 +22,7 @@ mod paris_time;
 mod parsers_property;
 mod partner;
 mod platform;
+mod privacy;
 mod report_data;
 mod report_property;
 mod reports;
