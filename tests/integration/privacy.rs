@@ -5,6 +5,7 @@
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
+use diesel::{PgConnection, SqliteConnection};
 use mediation::app::anonymise::{self, AnonymiseReport, RunOptions};
 use mediation::db::{attachments, saisines as store, schema, DbConn};
 use mediation::domain::Reference;
@@ -94,7 +95,11 @@ fn full_saisine(app: &TestApp, p: &Person, received_on: &str) -> String {
     assert_eq!(response.status(), rocket::http::Status::Ok);
     app.step(&reference, "prise-en-charge", json!({ "date": received_on }));
     app.step(&reference, "notes", json!({ "text": p.note }));
-    app.step(&reference, "demande-pieces", json!({ "date": received_on, "due_on": "2030-01-01", "description": p.description }));
+    app.step(
+        &reference,
+        "demande-pieces",
+        json!({ "date": received_on, "due_on": "2030-01-01", "description": p.description }),
+    );
     app.step(&reference, "reception-pieces", json!({ "date": received_on }));
     app.step(&reference, "cloture", json!({ "date": received_on, "outcome": "paiement_recu", "summary": p.closing }));
     let mut conn = connect(&app.dir);
@@ -138,25 +143,69 @@ struct Found {
 
 /// Every value of every column of every table holding `needle`, as `table.column: value`.
 fn found_in_tables(dir: &TestDir, needle: &str) -> Vec<String> {
-    let DbConn::Sqlite(mut conn) = connect(dir) else { panic!("SQLite attendu") };
+    match connect(dir) {
+        DbConn::Sqlite(mut conn) => found_in_sqlite(&mut conn, needle),
+        DbConn::Postgresql(mut conn) => found_in_postgres(&mut conn, needle),
+    }
+}
+
+fn found_in_sqlite(conn: &mut SqliteConnection, needle: &str) -> Vec<String> {
     let tables: Vec<Name> = diesel::sql_query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%'",
     )
-    .load(&mut conn)
+    .load(conn)
     .unwrap();
     let mut found = Vec::new();
     for table in tables {
         let columns: Vec<Name> =
-            diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name)).load(&mut conn).unwrap();
+            diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", table.name)).load(conn).unwrap();
         for column in columns {
             let query = format!(
                 "SELECT CAST(\"{c}\" AS TEXT) AS value FROM \"{t}\" WHERE instr(CAST(\"{c}\" AS BLOB), CAST(? AS BLOB)) > 0",
                 c = column.name,
                 t = table.name
             );
-            let rows: Vec<Found> = diesel::sql_query(query).bind::<Text, _>(needle).load(&mut conn).unwrap();
+            let rows: Vec<Found> = diesel::sql_query(query).bind::<Text, _>(needle).load(conn).unwrap();
             found.extend(rows.into_iter().map(|r| format!("{}.{}: {}", table.name, column.name, r.value)));
         }
+    }
+    found
+}
+
+#[derive(QueryableByName)]
+struct PgColumn {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    data_type: String,
+}
+
+fn found_in_postgres(conn: &mut PgConnection, needle: &str) -> Vec<String> {
+    let columns: Vec<PgColumn> = diesel::sql_query(
+        "SELECT table_name::text AS table_name, column_name::text AS column_name, data_type::text AS data_type \
+         FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '__diesel%'",
+    )
+    .load(conn)
+    .unwrap();
+    let mut found = Vec::new();
+    for c in columns {
+        let query = if c.data_type == "bytea" {
+            format!(
+                "SELECT encode(\"{c}\", 'escape') AS value FROM \"{t}\" WHERE position(convert_to($1, 'UTF8') in \"{c}\") > 0",
+                c = c.column_name,
+                t = c.table_name
+            )
+        } else {
+            format!(
+                "SELECT \"{c}\"::text AS value FROM \"{t}\" WHERE position($1 in \"{c}\"::text) > 0",
+                c = c.column_name,
+                t = c.table_name
+            )
+        };
+        let rows: Vec<Found> = diesel::sql_query(query).bind::<Text, _>(needle).load(conn).unwrap();
+        found.extend(rows.into_iter().map(|r| format!("{}.{}: {}", c.table_name, c.column_name, r.value)));
     }
     found
 }
@@ -186,18 +235,23 @@ fn every_personal_field_is_gone_from_every_table_and_from_the_file() {
     }
     // The search keys are cleared, the marker is set.
     let mut conn = connect(&app.dir);
-    let (name_key, email_key, phone_key, nir, marked): (String, Option<String>, Option<String>, Option<String>, Option<chrono::NaiveDateTime>) =
-        schema::saisines::table
-            .filter(schema::saisines::reference.eq(&reference))
-            .select((
-                schema::saisines::name_key,
-                schema::saisines::email_key,
-                schema::saisines::phone_key,
-                schema::saisines::nir,
-                schema::saisines::anonymised_at,
-            ))
-            .first(&mut conn)
-            .unwrap();
+    let (name_key, email_key, phone_key, nir, marked): (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<chrono::NaiveDateTime>,
+    ) = schema::saisines::table
+        .filter(schema::saisines::reference.eq(&reference))
+        .select((
+            schema::saisines::name_key,
+            schema::saisines::email_key,
+            schema::saisines::phone_key,
+            schema::saisines::nir,
+            schema::saisines::anonymised_at,
+        ))
+        .first(&mut conn)
+        .unwrap();
     assert_eq!((name_key.as_str(), email_key, phone_key, nir), ("", None, None, None));
     assert!(marked.is_some());
     // The timeline keeps its entries and dates, with the texts replaced.
@@ -239,7 +293,10 @@ fn a_saisine_within_its_retention_is_untouched_and_the_job_is_audited() {
         app.audit_actions().into_iter().filter(|(action, _, _)| action == "saisine_anonymisee").collect();
     assert_eq!(anonymised, vec![("saisine_anonymisee".into(), anonymise::JOB_ACTOR.into(), old.clone())]);
     // Reopening it is refused by the rules.
-    let response = app.post_json(&format!("/api/v1/saisines/{old}/reouverture"), &json!({ "date": "2026-06-15", "reason": "Rappel" }));
+    let response = app.post_json(
+        &format!("/api/v1/saisines/{old}/reouverture"),
+        &json!({ "date": "2026-06-15", "reason": "Rappel" }),
+    );
     let status = response.status();
     let body: Value = response.into_json().unwrap_or(Value::Null);
     assert_eq!(status.code, 409, "{body}");
@@ -321,4 +378,17 @@ fn the_command_line_lists_on_a_dry_run_and_overrides_the_retention() {
     assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
     assert!(String::from_utf8_lossy(&done.stdout).contains(&closed));
     assert!(app.saisine(&closed)["requester_name"].is_null());
+}
+
+#[test]
+fn an_anonymised_saisine_is_no_longer_a_possible_duplicate() {
+    let app = TestApp::new();
+    let first = app.create(&SaisineBuilder::default().received_on("2026-06-01"));
+    app.step(&first, "cloture", json!({ "date": "2026-06-01", "outcome": "orientation", "summary": "Orientée." }));
+    let second = app.create(&SaisineBuilder::default().received_on("2026-06-03"));
+    let page = app.browser.page(&format!("/saisines/{second}"));
+    assert!(page.contains("Doublon possible") && page.contains(&first), "{page}");
+    run(&app, everything());
+    let page = app.browser.page(&format!("/saisines/{second}"));
+    assert!(!page.contains("Doublon possible"), "{page}");
 }
