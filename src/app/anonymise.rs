@@ -99,6 +99,7 @@ pub fn run(conn: &mut DbConn, clock: &dyn Clock, options: RunOptions) -> AppResu
 /// Anonymises one saisine past its retention; false when another run got there first.
 fn anonymise_due(conn: &mut DbConn, candidate: &Candidate, months: u32, stamp: &Stamp) -> AppResult<bool> {
     write(conn, |conn| {
+        store::lock(conn, candidate.id)?;
         let (closed, anonymised) = store::state(conn, candidate.id)?;
         if !closed || anonymised {
             return Ok(false);

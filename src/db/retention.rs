@@ -89,6 +89,17 @@ pub fn anonymised_at(conn: &mut DbConn, id: SaisineId) -> DbResult<Option<NaiveD
     saisines::table.find(id.0).select(saisines::anonymised_at).first(conn).optional()?.ok_or(DbError::NotFound)
 }
 
+/// Locks the saisine's row for the rest of the transaction (PostgreSQL; SQLite's write lock is
+/// already held): a second instance waits here, then reads the state the first one left.
+pub(crate) fn lock(conn: &mut DbConn, id: SaisineId) -> DbResult<()> {
+    let locked =
+        diesel::update(saisines::table.find(id.0)).set(saisines::updated_at.eq(saisines::updated_at)).execute(conn)?;
+    if locked == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
 /// Is the saisine closed and not yet anonymised? Read inside the caller's locked transaction.
 pub fn state(conn: &mut DbConn, id: SaisineId) -> DbResult<(bool, bool)> {
     let (status, anonymised): (String, Option<NaiveDateTime>) = saisines::table

@@ -210,8 +210,10 @@ fn found_in_postgres(conn: &mut PgConnection, needle: &str) -> Vec<String> {
     found
 }
 
+/// Whether `needle` is in the bytes, as is or as the hex text a PostgreSQL dump gives binary in.
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    let hex = hex::encode(needle).into_bytes();
+    [needle, hex.as_slice()].iter().any(|n| haystack.windows(n.len()).any(|w| w == *n))
 }
 
 #[test]
