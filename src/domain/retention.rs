@@ -39,9 +39,17 @@ impl Default for RetentionSettings {
 
 impl RetentionSettings {
     /// The last closing date whose saisines are due for anonymisation on `today`, with
-    /// `months` of retention (0: every closed saisine).
+    /// `months` of retention (0: every closed saisine): the latest date `d` with
+    /// `d + months <= today`. Counting back from today is not enough at the end of a month:
+    /// 31 March + 1 month is 30 April, while 30 April − 1 month is 30 March.
     pub fn closed_on_or_before(months: u32, today: NaiveDate) -> NaiveDate {
-        today.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN)
+        let months = Months::new(months);
+        let mut last = today.checked_sub_months(months).unwrap_or(NaiveDate::MIN);
+        while let Some(next) = last.succ_opt().filter(|d| d.checked_add_months(months).is_some_and(|end| end <= today))
+        {
+            last = next;
+        }
+        last
     }
 
     /// Audit records written before this moment are past their retention.
@@ -52,7 +60,7 @@ impl RetentionSettings {
 
 /// Is a saisine closed on `closed_on` past `months` of retention on `today`?
 pub fn is_due(closed_on: NaiveDate, months: u32, today: NaiveDate) -> bool {
-    closed_on <= RetentionSettings::closed_on_or_before(months, today)
+    closed_on.checked_add_months(Months::new(months)).is_some_and(|end| end <= today)
 }
 
 /// The form as typed.
@@ -128,6 +136,17 @@ pub fn check_erasure_reason(reason: &str) -> Result<(), DomainError> {
     super::lifecycle::check_text("reason", reason, "indiquez pourquoi la saisine est anonymisée avant son terme")
 }
 
+/// An anonymised saisine takes no new personal data nor free text: no edit, no note.
+pub fn check_writable(anonymised: bool) -> Result<(), DomainError> {
+    if anonymised {
+        return Err(DomainError::refused(
+            "anonymised",
+            "cette saisine est anonymisée : elle ne peut plus être modifiée ; enregistrez une nouvelle saisine",
+        ));
+    }
+    Ok(())
+}
+
 /// Only a closed saisine is anonymised, and only once.
 pub fn check_anonymisable(closed: bool, anonymised: bool) -> Result<(), DomainError> {
     if anonymised {
@@ -158,6 +177,16 @@ mod tests {
         // The end of a short month: 31 March + 1 month is 30 April.
         assert!(!is_due(date("2026-03-31"), 1, date("2026-04-29")));
         assert!(is_due(date("2026-03-31"), 1, date("2026-04-30")));
+        // The query's bound agrees with the rule, day by day, over two years.
+        let mut today = date("2025-01-01");
+        while today < date("2027-01-01") {
+            for months in [0, 1, 6, 60] {
+                let bound = RetentionSettings::closed_on_or_before(months, today);
+                assert!(is_due(bound, months, today), "{bound} {months} {today}");
+                assert!(!is_due(bound.succ_opt().unwrap(), months, today), "{bound} {months} {today}");
+            }
+            today = today.succ_opt().unwrap();
+        }
     }
 
     #[test]

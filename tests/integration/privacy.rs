@@ -303,6 +303,12 @@ fn a_saisine_within_its_retention_is_untouched_and_the_job_is_audited() {
     let body: Value = response.into_json().unwrap_or(Value::Null);
     assert_eq!(status.code, 409, "{body}");
     assert_eq!(body["code"], "anonymised", "{body}");
+    // Nor edited, nor noted: no personal data comes back.
+    let edit = app.patch_json(&format!("/api/v1/saisines/{old}"), &json!({ "requester_name": "Jeanne Martin" }));
+    assert_eq!(edit.status().code, 409);
+    let note = app.post_json(&format!("/api/v1/saisines/{old}/notes"), &json!({ "text": "Appel de Mme Martin" }));
+    assert_eq!(note.status().code, 409);
+    assert!(app.saisine(&old)["requester_name"].is_null());
 }
 
 #[test]
