@@ -49,10 +49,12 @@ pub struct PersonFile {
     pub saisines: Vec<SaisineRecord>,
 }
 
-/// A label and its value; a long value wraps under itself.
+/// A label and its value; a long value wraps under itself, each of its own lines (an address
+/// typed on several lines, CRLF or LF) starting a new one.
 fn field(c: &mut Canvas, label: &str, value: &str) {
     let leading = VALUE.size * 1.35;
-    let lines = c.font.wrap(value, VALUE.size, CONTENT_WIDTH - 130.0);
+    let lines: Vec<String> =
+        value.lines().flat_map(|line| c.font.wrap(line.trim_end(), VALUE.size, CONTENT_WIDTH - 130.0)).collect();
     c.ensure(leading * lines.len() as f32 + 4.0);
     c.advance(leading + 2.0);
     c.text(MARGIN, c.y(), label, LABEL);
@@ -77,8 +79,8 @@ fn saisine(c: &mut Canvas, record: &SaisineRecord) {
     c.paragraph(MARGIN, "Historique", LABEL, CONTENT_WIDTH);
     for line in &record.timeline {
         c.paragraph(MARGIN, &format!("{} — {} ({})", line.at, line.what, line.by), VALUE, CONTENT_WIDTH);
-        for detail in &line.details {
-            c.paragraph(MARGIN + 14.0, detail, SMALL, CONTENT_WIDTH - 14.0);
+        for detail in line.details.iter().flat_map(|d| d.lines()) {
+            c.paragraph(MARGIN + 14.0, detail.trim_end(), SMALL, CONTENT_WIDTH - 14.0);
         }
     }
     c.advance(8.0);
@@ -121,4 +123,55 @@ pub fn render(file: &PersonFile, mediation: &str) -> Result<Vec<u8>, PdfError> {
     let date = file.issued_at.get(..10).unwrap_or(&file.issued_at).to_string();
     let about = About { title, author: mediation, subject: title, date: &date };
     assemble(font, font_id, c.finish(), &about, &content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(reference: &str, timeline: usize) -> SaisineRecord {
+        SaisineRecord {
+            reference: reference.into(),
+            fields: vec![
+                ("Nom".into(), "Zoé Œillet-Dupré".into()),
+                ("Adresse".into(), "17 impasse des Tilleuls\r\n01000 Bourg-en-Bresse".into()),
+            ],
+            timeline: (0..timeline)
+                .map(|i| TimelineLine {
+                    at: format!("0{}/01/2026 à 10:00", i % 9 + 1),
+                    what: "Note".into(),
+                    by: "Marie Médiatrice".into(),
+                    details: vec![format!("Rappel n° {i} de la personne au sujet de ses indemnités journalières")],
+                })
+                .collect(),
+            attachments: vec![AttachmentLine {
+                file_name: "arret-travail.pdf".into(),
+                content_type: "application/pdf".into(),
+                size: 20480,
+                added_at: "02/01/2026 à 09:12".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn every_saisine_is_in_the_document_over_as_many_pages_as_needed() {
+        let file = PersonFile {
+            searched_by: "recherche par nir : 2 84 05 •• ••• ••• 12".into(),
+            issued_at: "15/06/2026 à 14:00".into(),
+            saisines: vec![record("2025-0042", 3), record("2026-0007", 60)],
+        };
+        let bytes = render(&file, "Médiation de la CPAM de l'Ain").unwrap();
+        assert_eq!(bytes, render(&file, "Médiation de la CPAM de l'Ain").unwrap());
+        let document = lopdf::Document::load_mem(&bytes).unwrap();
+        let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+        assert!(pages.len() > 1, "soixante entrées tiennent sur plusieurs pages");
+        let text = document.extract_text(&pages).unwrap();
+        for expected in ["2025-0042", "2026-0007", "Œillet-Dupré", "Rappel n° 59", "arret-travail.pdf"] {
+            assert!(text.contains(expected), "{expected} absent : {text}");
+        }
+        // MEDIATION_ACCESS_SAMPLE=/tmp/acces.pdf keeps the sample, to look at it.
+        if let Ok(path) = std::env::var("MEDIATION_ACCESS_SAMPLE") {
+            std::fs::write(path, &bytes).unwrap();
+        }
+    }
 }
