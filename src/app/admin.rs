@@ -24,6 +24,20 @@ pub fn save_deadlines(
     })
 }
 
+/// Replaces the retention periods; the change is in the audit log.
+pub fn save_retention(
+    conn: &mut DbConn,
+    settings: &crate::domain::retention::RetentionSettings,
+    actor: &Actor,
+    at: NaiveDateTime,
+) -> AppResult<()> {
+    write(conn, |conn| {
+        crate::db::retention::store(conn, settings, &actor.name, at)?;
+        let details = crate::db::retention::describe(settings);
+        Ok(audit::record(conn, actor, AuditAction::RetentionSettingsChanged, "conservation", &details, at)?)
+    })
+}
+
 /// Adds a motif or a partner.
 pub fn add_entry(
     conn: &mut DbConn,

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod anonymise;
 pub mod attachments;
 pub mod duplicates;
 pub mod followups;
@@ -16,6 +17,7 @@ pub mod letters;
 pub mod notifications;
 pub mod outbox;
 pub mod referrals;
+pub mod rights;
 pub mod saisines;
 pub mod satisfaction;
 pub mod schedule;

@@ -62,6 +62,7 @@ pub fn patch(
     write(conn, |conn| {
         store::lock(conn, reference)?;
         let current = store::find(conn, reference)?;
+        crate::domain::retention::check_writable(crate::db::retention::anonymised_at(conn, current.id)?.is_some())?;
         let lists = ReferenceLists::load(conn)?;
         let kept: Vec<String> = current.facts.motifs.iter().map(|m| m.0.clone()).collect();
         let allowed = lists.allowed(&kept, current.facts.partner.as_ref().map(|p| p.0.as_str()));
@@ -133,6 +134,10 @@ pub(crate) fn apply_to(
     stamp: &Stamp,
     audit_action: AuditAction,
 ) -> AppResult<Saisine> {
+    if matches!(action, Action::Reopen { .. }) {
+        let anonymised = crate::db::retention::anonymised_at(conn, current.id)?.is_some();
+        crate::domain::lifecycle::check_not_anonymised(action, anonymised)?;
+    }
     let next = current.lifecycle.apply(action, today)?;
     store::set_lifecycle(conn, current.id, &next)?;
     schedule::after_change(conn, current.id)?;
@@ -152,6 +157,7 @@ pub fn add_note(conn: &mut DbConn, reference: Reference, text: &str, stamp: &Sta
     check_text("text", text, "écrivez la note")?;
     write(conn, |conn| {
         let id = store::id_of(conn, reference)?;
+        crate::domain::retention::check_writable(crate::db::retention::anonymised_at(conn, id)?.is_some())?;
         let details = EventDetails { text: Some(text.trim().to_string()), ..Default::default() };
         events::append(conn, id, EventKind::Note, &details, stamp)?;
         let kind = EventKind::Note.code();

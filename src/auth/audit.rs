@@ -58,4 +58,10 @@ audit_actions! {
     LetterWritten => "courrier_ecrit", "Courrier ou courriel écrit";
     OutboxResent => "envoi_relance", "Courriel renvoyé";
     OutboxCancelled => "envoi_annule", "Courriel annulé";
+    RetentionSettingsChanged => "conservation_modifiee", "Durées de conservation modifiées";
+    SaisineAnonymised => "saisine_anonymisee", "Saisine anonymisée (fin de conservation)";
+    SaisineErased => "saisine_effacee", "Saisine anonymisée sur demande (effacement)";
+    AuditLogPurged => "journal_purge", "Journal d'audit : enregistrements anciens supprimés";
+    PersonalDataExported => "droit_acces", "Document de droit d'accès produit";
+    HistoryRectified => "historique_rectifie", "Historique rectifié";
 }

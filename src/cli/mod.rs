@@ -1,6 +1,6 @@
 //! The command line: `mediation serve` (default), `mediation migrate`, `mediation sweep`,
 //! `mediation user add`, `mediation copy-data`, `mediation backup`, `mediation import`,
-//! `mediation report`, `mediation mail send`.
+//! `mediation report`, `mediation mail send`, `mediation anonymise`.
 
 mod data;
 mod import;
@@ -45,6 +45,20 @@ enum Command {
     /// Courriels : `mediation mail send` remet les courriels en attente au serveur SMTP.
     #[command(subcommand)]
     Mail(mail::MailCommand),
+    /// Anonymise les saisines clôturées au-delà de la durée de conservation et supprime les
+    /// enregistrements du journal d'audit au-delà de la sienne (pour cron) ; sans effet si rejouée.
+    Anonymise(AnonymiseArgs),
+}
+
+#[derive(clap::Args)]
+struct AnonymiseArgs {
+    /// Liste ce qui serait anonymisé, sans rien changer.
+    #[arg(long)]
+    dry_run: bool,
+    /// Durée de conservation (en mois après la clôture) pour cette exécution, au lieu du
+    /// réglage ; 0 : toutes les saisines clôturées.
+    #[arg(long, value_name = "N")]
+    retention_months: Option<u32>,
 }
 
 pub fn run() -> ExitCode {
@@ -59,6 +73,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Report(args) => report::run(args),
         Command::Mail(command) => mail::run(command),
+        Command::Anonymise(args) => anonymise(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,6 +106,27 @@ fn sweep() -> Result<(), String> {
     }
     for reference in &report.abandoned {
         println!("  clôturée pour abandon : {reference}");
+    }
+    if report.failed > 0 {
+        return Err(format!("{} saisine(s) non traitée(s) : voir le journal", report.failed));
+    }
+    Ok(())
+}
+
+fn anonymise(args: AnonymiseArgs) -> Result<(), String> {
+    let config = AppConfig::from_figment(&config::figment()).map_err(|e| e.to_string())?;
+    let url = config.database_url();
+    db::pool::migrate(&url).map_err(|e| e.to_string())?;
+    let options = crate::app::anonymise::RunOptions { dry_run: args.dry_run, retention_months: args.retention_months };
+    let report =
+        crate::app::anonymise::run_on(&url, &crate::domain::clock::SystemClock, options).map_err(|e| e.to_string())?;
+    if report.dry_run {
+        println!("Simulation (rien n'est modifié) : {}.", report.summary());
+    } else {
+        println!("Anonymisation : {}.", report.summary());
+    }
+    for reference in &report.anonymised {
+        println!("  {reference}");
     }
     if report.failed > 0 {
         return Err(format!("{} saisine(s) non traitée(s) : voir le journal", report.failed));

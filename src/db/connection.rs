@@ -53,9 +53,11 @@ impl Target {
 /// busy_timeout first: set after WAL, connections opened together at start-up saw "database is
 /// locked". synchronous=FULL: a saisine acknowledged to a user survives a power cut. A 32 MiB
 /// page cache per connection (SQLite's default is 2 MiB) keeps large imports and the yearly
-/// report's group-bys off the disk.
+/// report's group-bys off the disk. secure_delete: what is deleted or overwritten (anonymisation)
+/// is zeroed in the file, not left in free space for a copy of the file to hold.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;";
+     PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; \
+     PRAGMA secure_delete = ON;";
 
 fn ensure_parent_dir(path: &Path) -> DbResult<()> {
     match path.parent() {
@@ -149,6 +151,17 @@ macro_rules! insert_rows {
     };
 }
 pub(crate) use insert_rows;
+
+/// After an anonymisation: SQLite's `secure_delete` (set on every connection) has zeroed the
+/// removed text in the pages; the checkpoint writes those pages into the database file and
+/// empties the WAL, which still held the old versions. A reader still open keeps the WAL from
+/// being emptied: the next run's checkpoint does it. PostgreSQL: see the README (VACUUM).
+pub fn flush_removed(conn: &mut DbConn) -> DbResult<()> {
+    if let DbConn::Sqlite(sqlite) = conn {
+        sqlite.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?;
+    }
+    Ok(())
+}
 
 /// Whether the database answers: for /healthz.
 pub fn ping(conn: &mut DbConn) -> DbResult<()> {

@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     "audit_log",
     "attachments",
     "deadline_settings",
+    "retention_settings",
     "followups",
     "pending_imports",
     "imported_files",
@@ -79,6 +80,7 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         audit_log,
         attachments,
         deadline_settings,
+        retention_settings,
         followups,
         pending_imports,
         imported_files,
@@ -97,7 +99,9 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
 pub fn check_empty(conn: &mut DbConn) -> DbResult<()> {
     let filled: Vec<String> = row_counts(conn)?
         .into_iter()
-        .filter(|(table, count)| *count > 0 && !matches!(*table, "motifs" | "partners" | "deadline_settings"))
+        .filter(|(table, count)| {
+            *count > 0 && !matches!(*table, "motifs" | "partners" | "deadline_settings" | "retention_settings")
+        })
         .map(|(table, count)| format!("{table} ({count})"))
         .collect();
     if filled.is_empty() {
@@ -189,6 +193,7 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
     diesel::delete(motifs::table).execute(target)?;
     diesel::delete(partners::table).execute(target)?;
     diesel::delete(deadline_settings::table).execute(target)?;
+    diesel::delete(retention_settings::table).execute(target)?;
     copy_whole!(source, target, progress, motifs, (code: String, label: String, position: i32, retired: bool));
     copy_whole!(source, target, progress, partners, (code: String, label: String, position: i32, retired: bool));
     copy_whole!(source, target, progress, reference_counters, (year: i32, last_sequence: i32));
@@ -232,6 +237,9 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
     copy_whole!(source, target, progress, deadline_settings, (
         id: i32, take_up_days: i32, handling_days: i32, documents_days: i32, reminder_days: i32, grace_days: i32,
         working_days: bool, updated_at: Option<NaiveDateTime>, updated_by: Option<String>
+    ));
+    copy_whole!(source, target, progress, retention_settings, (
+        id: i32, closed_months: i32, audit_months: i32, updated_at: Option<NaiveDateTime>, updated_by: Option<String>
     ));
     copy_by_key!(source, target, progress, followups, id, (
         id: i32, saisine_id: i32, request_event_id: i32, kind: String, done_at: NaiveDateTime
@@ -283,11 +291,11 @@ fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn Fn
     use super::models::{SaisineRow, ScheduleRow};
     let mut last = 0;
     loop {
-        let rows: Vec<(SaisineRow, ScheduleRow)> = saisines::table
+        let rows: Vec<(SaisineRow, ScheduleRow, Option<NaiveDateTime>)> = saisines::table
             .filter(saisines::id.gt(last))
             .order(saisines::id.asc())
             .limit(BATCH)
-            .select((SaisineRow::as_select(), ScheduleRow::as_select()))
+            .select((SaisineRow::as_select(), ScheduleRow::as_select(), saisines::anonymised_at))
             .load(source)?;
         let Some(tail) = rows.last() else { break };
         last = tail.0.id;
@@ -343,8 +351,14 @@ type SaisineReferral = (
 );
 
 fn saisine_values(
-    (r, schedule): (super::models::SaisineRow, super::models::ScheduleRow),
-) -> (SaisineHead, SaisineTail, SaisineReferral, super::models::ScheduleRow) {
+    (r, schedule, anonymised_at): (super::models::SaisineRow, super::models::ScheduleRow, Option<NaiveDateTime>),
+) -> (
+    SaisineHead,
+    SaisineTail,
+    SaisineReferral,
+    super::models::ScheduleRow,
+    diesel::dsl::Eq<saisines::anonymised_at, Option<NaiveDateTime>>,
+) {
     use saisines as s;
     (
         (
@@ -388,6 +402,7 @@ fn saisine_values(
             s::phone_key.eq(r.phone_key),
         ),
         schedule,
+        s::anonymised_at.eq(anonymised_at),
     )
 }
 

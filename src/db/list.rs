@@ -141,6 +141,10 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
     if let Some((first, last)) = filter.year.and_then(year_bounds) {
         query = query.filter(saisines::received_on.between(first, last));
     }
+    if filter.search.is_some() {
+        // A search looks for a person: an anonymised saisine has none left.
+        query = query.filter(saisines::anonymised_at.is_null());
+    }
     match &filter.search {
         None => query,
         Some(SearchTerm::Personal(personal)) => {

@@ -16,7 +16,8 @@ use crate::domain::schedule::Schedule;
 use crate::domain::{SaisineId, Status};
 
 /// The other saisines that may be the same request as `id`: same NIR or same e-mail, received
-/// within a week, and not dismissed by a mediator; their ids and references, by reference.
+/// within a week, not anonymised, and not dismissed by a mediator; their ids and references,
+/// by reference.
 pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, String)>> {
     let (received_on, nir, email): (NaiveDate, Option<String>, Option<String>) =
         saisines::table.find(id.0).select((saisines::received_on, saisines::nir, saisines::email_key)).first(conn)?;
@@ -34,6 +35,7 @@ pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, Str
                 .filter(saisines::received_on.between(from, to))
                 .filter(saisines::id.ne(id.0))
                 .filter(saisines::id.ne_all(dismissed))
+                .filter(saisines::anonymised_at.is_null())
                 .select((saisines::id, saisines::reference))
                 .load::<(i32, String)>(conn)?,
         );
@@ -45,6 +47,7 @@ pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, Str
                 .filter(saisines::received_on.between(from, to))
                 .filter(saisines::id.ne(id.0))
                 .filter(saisines::id.ne_all(dismissed))
+                .filter(saisines::anonymised_at.is_null())
                 .select((saisines::id, saisines::reference))
                 .load::<(i32, String)>(conn)?,
         );

@@ -61,6 +61,7 @@ diesel::table! {
         net_processing_days -> Nullable<Integer>,
         email_key -> Nullable<Text>,
         phone_key -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
         take_up_due_on -> Nullable<Date>,
         handling_due_on -> Nullable<Date>,
         reminder_on -> Nullable<Date>,
@@ -204,6 +205,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    retention_settings (id) {
+        id -> Integer,
+        closed_months -> Integer,
+        audit_months -> Integer,
+        updated_at -> Nullable<Timestamp>,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     followups (id) {
         id -> Integer,
         saisine_id -> Integer,
@@ -273,6 +284,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     attachments,
     deadline_settings,
+    retention_settings,
     followups,
     pending_imports,
     external_references,

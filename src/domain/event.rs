@@ -36,6 +36,10 @@ pub enum EventKind {
     CourrielEnvoye,
     /// The outbox could not deliver an e-mail: refused for good, or every try failed.
     CourrielEchec,
+    /// An old value of the history replaced at the person's request (the old value is gone).
+    Rectifiee,
+    /// The personal data and free texts removed (end of retention, or erasure on request).
+    Anonymisee,
 }
 
 impl EventKind {
@@ -57,6 +61,8 @@ impl EventKind {
         EventKind::CourrierEnvoye,
         EventKind::CourrielEnvoye,
         EventKind::CourrielEchec,
+        EventKind::Rectifiee,
+        EventKind::Anonymisee,
     ];
 
     pub fn code(self) -> &'static str {
@@ -78,6 +84,8 @@ impl EventKind {
             EventKind::CourrierEnvoye => "courrier_envoye",
             EventKind::CourrielEnvoye => "courriel_envoye",
             EventKind::CourrielEchec => "courriel_echec",
+            EventKind::Rectifiee => "rectifiee",
+            EventKind::Anonymisee => "anonymisee",
         }
     }
 
@@ -100,6 +108,8 @@ impl EventKind {
             EventKind::CourrierEnvoye => "Courrier envoyé",
             EventKind::CourrielEnvoye => "Courriel envoyé",
             EventKind::CourrielEchec => "Courriel non distribué",
+            EventKind::Rectifiee => "Rectification de l'historique",
+            EventKind::Anonymisee => "Données personnelles anonymisées",
         }
     }
 

@@ -246,6 +246,18 @@ impl Lifecycle {
     }
 }
 
+/// An anonymised saisine lost what a reopened one would need (the person, the texts): reopening
+/// it is refused, whoever asks.
+pub fn check_not_anonymised(action: &Action, anonymised: bool) -> Result<(), DomainError> {
+    match action {
+        Action::Reopen { .. } if anonymised => Err(DomainError::refused(
+            "anonymised",
+            "cette saisine est anonymisée : elle ne peut pas être rouverte ; enregistrez une nouvelle saisine",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn days_between(from: NaiveDate, to: NaiveDate) -> i32 {
     i32::try_from((to - from).num_days()).unwrap_or(i32::MAX)
 }
@@ -357,5 +369,13 @@ mod tests {
         let oriented = apply(&received(), close("2026-06-02", Some(Outcome::Orientation))).unwrap();
         let back = apply(&oriented, Action::Reopen { on: d("2026-06-03"), reason: "Erreur".into() }).unwrap();
         assert_eq!(back.status(), Status::Recue);
+    }
+
+    #[test]
+    fn an_anonymised_saisine_is_never_reopened() {
+        let reopen = Action::Reopen { on: d("2026-06-03"), reason: "La personne rappelle".into() };
+        assert_eq!(check_not_anonymised(&reopen, true).unwrap_err().code(), "anonymised");
+        assert!(check_not_anonymised(&reopen, false).is_ok());
+        assert!(check_not_anonymised(&Action::TakeUp { on: d("2026-06-03") }, true).is_ok());
     }
 }

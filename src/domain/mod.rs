@@ -26,6 +26,7 @@ pub mod queue;
 pub mod reference;
 pub mod referral;
 pub mod replay;
+pub mod retention;
 pub mod saisine;
 pub mod satisfaction;
 pub mod schedule;

@@ -1,5 +1,6 @@
 //! The deadline sweep inside the server: once at start, then every `sweep_interval_minutes`
-//! (0 turns it off). It stops with the server.
+//! (0 turns it off). It stops with the server. The anonymisation job (`app::anonymise`) runs
+//! with it once a day: at the first sweep of each day in France.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,13 +31,20 @@ pub fn fairing() -> AdHoc {
 async fn run_every(period: Duration, pool: DbPool, clock: Arc<dyn Clock>, shutdown: Shutdown) {
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut anonymised_on: Option<chrono::NaiveDate> = None;
     loop {
         tokio::select! {
             _ = shutdown.clone() => {
                 tracing::info!("veille des délais arrêtée");
                 break;
             }
-            _ = interval.tick() => sweep_once(&pool, &clock).await,
+            _ = interval.tick() => {
+                sweep_once(&pool, &clock).await;
+                let today = clock.today();
+                if anonymised_on != Some(today) && anonymise_once(&pool, &clock).await {
+                    anonymised_on = Some(today);
+                }
+            }
         }
     }
 }
@@ -53,5 +61,33 @@ async fn sweep_once(pool: &DbPool, clock: &Arc<dyn Clock>) {
         Ok(Ok(report)) => tracing::info!(bilan = %report.summary(), "veille des délais"),
         Ok(Err(e)) => tracing::error!(error = %e, "veille des délais en échec"),
         Err(e) => tracing::error!(error = %e, "veille des délais interrompue"),
+    }
+}
+
+/// The daily anonymisation; true when it ran (a failure is tried again at the next sweep).
+async fn anonymise_once(pool: &DbPool, clock: &Arc<dyn Clock>) -> bool {
+    let (pool, clock) = (pool.clone(), clock.clone());
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(crate::db::DbError::from)?;
+        crate::app::anonymise::run(&mut conn, clock.as_ref(), Default::default())
+    })
+    .await;
+    match outcome {
+        Ok(Ok(report)) if report.is_empty() => {
+            tracing::debug!("anonymisation : rien à faire");
+            true
+        }
+        Ok(Ok(report)) => {
+            tracing::info!(bilan = %report.summary(), "anonymisation");
+            report.failed == 0
+        }
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "anonymisation en échec");
+            false
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "anonymisation interrompue");
+            false
+        }
     }
 }

@@ -23,6 +23,8 @@ mod paris_time;
 mod parsers_property;
 mod partner;
 mod platform;
+mod privacy;
+mod privacy_rights;
 mod report_data;
 mod report_property;
 mod reports;

@@ -3,6 +3,7 @@
 //! clock is read here (the generation date comes with the view), object names and the
 //! document ID are derived from the content.
 
+pub mod access;
 pub mod acknowledgement;
 mod blocks;
 mod canvas;

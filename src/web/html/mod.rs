@@ -8,6 +8,7 @@ mod admin_import;
 mod admin_letters;
 mod admin_lists;
 mod admin_outbox;
+mod admin_retention;
 mod attachments;
 mod catchers;
 mod digest;
@@ -19,6 +20,7 @@ mod letters;
 mod list;
 mod partner;
 mod partner_form;
+mod privacy;
 mod queue;
 mod reports;
 mod satisfaction;
@@ -51,6 +53,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(letters::routes());
     routes.extend(digest::routes());
     routes.extend(satisfaction::routes());
+    routes.extend(admin_retention::routes());
+    routes.extend(privacy::routes());
     routes
 }
 
