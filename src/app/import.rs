@@ -354,7 +354,6 @@ fn update(
     };
     let before = super::schedule::matches(conn, existing.id).map_err(db_error)?;
     store::overwrite(conn, existing, imported, &lifecycle, stamp.at)?;
-    super::schedule::after_identity_change(conn, existing.id, &before).map_err(db_error)?;
     let fields: Vec<String> = changes.iter().map(|c| c.field.clone()).collect();
     let details = EventDetails { text: Some(format!("import de {file_name}")), changes, ..Default::default() };
     events::append(conn, existing.id, EventKind::Modifiee, &details, stamp)?;
@@ -363,6 +362,8 @@ fn update(
         let (kind, details) = EventDetails::for_action(request);
         events::append(conn, existing.id, kind, &details, stamp)?;
     }
+    // After the entries: a new documents request is the wait the deadlines follow.
+    super::schedule::after_identity_change(conn, existing.id, &before).map_err(db_error)?;
     let target = existing.reference.to_string();
     audit::record(conn, stamp.actor, AuditAction::SaisineEdited, &target, &fields.join(","), stamp.at)
 }

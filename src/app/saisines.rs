@@ -140,10 +140,11 @@ pub(crate) fn apply_to(
     }
     let next = current.lifecycle.apply(action, today)?;
     store::set_lifecycle(conn, current.id, &next)?;
-    schedule::after_change(conn, current.id)?;
     store::touch(conn, current.id, stamp.at)?;
     let (kind, details) = EventDetails::for_action(action);
     events::append(conn, current.id, kind, &details, stamp)?;
+    // After the entry: a new documents request is the wait its deadlines now follow.
+    schedule::after_change(conn, current.id)?;
     let audit_details = match audit_action {
         AuditAction::SaisineStep => kind.code().to_string(),
         _ => details.text.clone().unwrap_or_default(),

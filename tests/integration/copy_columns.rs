@@ -170,6 +170,53 @@ fn fixture(app: &TestApp) {
     )
     .execute(&mut crate::support::connect(&app.dir))
     .unwrap();
+    correspondence(app, &closed);
+}
+
+/// A letterhead, a changed template, a letter posted and an e-mail with its satisfaction form
+/// (answered), a digest subscription: the correspondence tables, through their use cases.
+fn correspondence(app: &TestApp, reference: &str) {
+    use mediation::app::letters::{self, LetterOrder, MailSettings};
+    use mediation::domain::letters::{Delivery, LetterDraft, LetterKind, Letterhead, Recipient};
+    let mut conn = crate::support::connect(&app.dir);
+    let actor = mediation::app::Actor::system("test");
+    let stamp = mediation::app::Stamp { actor: &actor, at: crate::support::noon(crate::support::TODAY).naive_utc() };
+    let head = Letterhead {
+        name: "Médiation de la CPAM".into(),
+        address: "1 rue de la Caisse".into(),
+        phone: "01 02 03 04 05".into(),
+        email: "mediation@cpam.test".into(),
+        signature: "La médiatrice".into(),
+        logo: None,
+    };
+    letters::save_letterhead(&mut conn, &head, false, &stamp).unwrap();
+    letters::save_template(&mut conn, LetterKind::Reminder, "Relance {{ reference }}", "Bonjour", &stamp).unwrap();
+    let mut settings = MailSettings::from_config(&mediation::config::AppConfig::default());
+    settings.from = Some("Médiation <mediation@cpam.test>".parse().unwrap());
+    for (delivery, satisfaction) in [(Delivery::Post, false), (Delivery::Email, true)] {
+        let kind = if satisfaction {
+            LetterKind::Answer(mediation::domain::Outcome::Explications).code().to_string()
+        } else {
+            "libre".to_string()
+        };
+        let order = LetterOrder {
+            kind,
+            recipient: Recipient::Person,
+            delivery,
+            letter: LetterDraft::check("Votre saisine", "Madame, Monsieur,").unwrap(),
+            attachments: Vec::new(),
+            satisfaction,
+        };
+        letters::send(&mut conn, reference.parse().unwrap(), &order, &settings, &stamp).unwrap();
+    }
+    diesel::sql_query(
+        "UPDATE satisfaction_surveys SET answered_at = '2026-06-15 11:00:00', handling = 'oui', \
+         understood = TRUE, comment = 'Merci'",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    let user = crate::support::user_id(&app.dir, crate::support::MEDIATOR_EMAIL);
+    mediation::db::digests::set(&mut conn, user, true).unwrap();
 }
 
 fn mediation(args: &[&str]) -> std::process::Output {
