@@ -37,7 +37,7 @@ fn searched_by(term: &SearchTerm) -> String {
     }
 }
 
-pub use crate::report::pdf::access::{AttachmentLine, PersonFile, SaisineRecord, TimelineLine};
+pub use crate::report::pdf::access::{AttachmentLine, LetterLine, PersonFile, SaisineRecord, TimelineLine};
 
 /// What the person's data is read for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,10 +101,21 @@ fn record(conn: &mut DbConn, saisine: &Saisine, lists: &ReferenceLists) -> AppRe
             added_at: paris_datetime(a.uploaded_at),
         })
         .collect();
+    let letters = crate::db::letters::texts(conn, saisine.id)?
+        .into_iter()
+        .map(|(at, delivery, to, subject, body)| LetterLine {
+            sent_at: paris_datetime(at),
+            delivery,
+            to,
+            subject,
+            body,
+        })
+        .collect();
     Ok(SaisineRecord {
         reference: saisine.reference.to_string(),
         fields: fields(saisine, lists),
         timeline,
+        letters,
         attachments,
     })
 }

@@ -220,3 +220,12 @@ pub fn document(conn: &mut DbConn, saisine: SaisineId, id: i32) -> DbResult<(Str
         .optional()?
         .ok_or(DbError::NotFound)
 }
+
+/// Every letter of a saisine whole, oldest first: for the person's access document.
+pub fn texts(conn: &mut DbConn, saisine: SaisineId) -> DbResult<Vec<(NaiveDateTime, String, String, String, String)>> {
+    Ok(letters::table
+        .filter(letters::saisine_id.eq(saisine.0))
+        .order(letters::id.asc())
+        .select((letters::created_at, letters::delivery, letters::address, letters::subject, letters::body))
+        .load(conn)?)
+}

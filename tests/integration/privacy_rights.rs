@@ -78,6 +78,23 @@ fn the_access_document_holds_every_saisine_of_the_person_and_none_of_another() {
     let other = app.create(&person("Bérénice Lagarde", "1790233123456", "berenice@exemple.fr", "2026-02-02"));
     let namesake = app.create(&person("Adèle Fournier-Rouge", "2910175123456", "rouge@exemple.fr", "2026-02-03"));
 
+    // A letter posted to the person: in the document with its text.
+    {
+        use mediation::domain::letters::{Delivery, LetterDraft, Recipient};
+        let settings = mediation::app::letters::MailSettings::from_config(&mediation::config::AppConfig::default());
+        let order = mediation::app::letters::LetterOrder {
+            kind: "libre".into(),
+            recipient: Recipient::Person,
+            delivery: Delivery::Post,
+            letter: LetterDraft::check("Votre pension d'invalidité", "Nous avons relancé le service.").unwrap(),
+            attachments: Vec::new(),
+            satisfaction: false,
+        };
+        let actor = mediation::app::Actor::system("Marie");
+        let stamp = mediation::app::Stamp { actor: &actor, at: crate::support::noon("2026-06-15").naive_utc() };
+        let mut conn = crate::support::connect(&app.dir);
+        mediation::app::letters::send(&mut conn, second.parse().unwrap(), &order, &settings, &stamp).unwrap();
+    }
     let page = app.post_form("/personnes", &[("q", &nir)]).into_string().expect("page");
     assert!(page.contains(&first) && page.contains(&second) && !page.contains(&other), "{page}");
 
@@ -90,6 +107,7 @@ fn the_access_document_holds_every_saisine_of_the_person_and_none_of_another() {
     assert_eq!(references, [first.as_str(), second.as_str()]);
     let text = file.to_string();
     assert!(text.contains("Rappelée au sujet de sa pension"), "l'historique est dans le document");
+    assert!(text.contains("Nous avons relancé le service."), "les courriers sont dans le document");
     assert!(text.contains("adele.roy@exemple.fr") && text.contains("Adèle Fournier-Roy"));
     for foreign in ["Bérénice", "berenice@exemple.fr", other.as_str(), namesake.as_str()] {
         assert!(!text.contains(foreign), "{foreign} n'est pas à cette personne");
@@ -101,6 +119,7 @@ fn the_access_document_holds_every_saisine_of_the_person_and_none_of_another() {
     let (_, pdf) = pdf_text(&response.into_bytes().unwrap());
     assert!(pdf.contains(&first) && pdf.contains(&second), "{pdf}");
     assert!(pdf.contains("pension"), "{pdf}");
+    assert!(pdf.contains("Nous avons relancé le service."), "{pdf}");
     assert!(!pdf.contains(&other) && !pdf.contains("Bérénice") && !pdf.contains(&namesake), "{pdf}");
 
     // By name: the whole name, accents and case folded, never a part of another name.

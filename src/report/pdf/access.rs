@@ -32,12 +32,24 @@ pub struct AttachmentLine {
     pub added_at: String,
 }
 
+/// A letter or an e-mail written to the person or the partner, as it was sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterLine {
+    pub sent_at: String,
+    /// « courrier » or « courriel ».
+    pub delivery: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
 /// One saisine with its data, as the access document gives it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SaisineRecord {
     pub reference: String,
     pub fields: Vec<(String, String)>,
     pub timeline: Vec<TimelineLine>,
+    pub letters: Vec<LetterLine>,
     pub attachments: Vec<AttachmentLine>,
 }
 
@@ -84,6 +96,17 @@ fn saisine(c: &mut Canvas, record: &SaisineRecord) {
         }
     }
     c.advance(8.0);
+    if !record.letters.is_empty() {
+        c.paragraph(MARGIN, "Courriers et courriels", LABEL, CONTENT_WIDTH);
+        for l in &record.letters {
+            let head = format!("{} — {} à {} : {}", l.sent_at, l.delivery, l.to, l.subject);
+            c.paragraph(MARGIN + 14.0, &head, VALUE, CONTENT_WIDTH - 14.0);
+            for line in l.body.lines() {
+                c.paragraph(MARGIN + 28.0, line.trim_end(), SMALL, CONTENT_WIDTH - 28.0);
+            }
+        }
+        c.advance(8.0);
+    }
     if record.attachments.is_empty() {
         c.paragraph(MARGIN, "Pièces jointes : aucune", LABEL, CONTENT_WIDTH);
     } else {
@@ -144,6 +167,7 @@ mod tests {
                     details: vec![format!("Rappel n° {i} de la personne au sujet de ses indemnités journalières")],
                 })
                 .collect(),
+            letters: Vec::new(),
             attachments: vec![AttachmentLine {
                 file_name: "arret-travail.pdf".into(),
                 content_type: "application/pdf".into(),
