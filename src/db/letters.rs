@@ -221,8 +221,11 @@ pub fn document(conn: &mut DbConn, saisine: SaisineId, id: i32) -> DbResult<(Str
         .ok_or(DbError::NotFound)
 }
 
+/// A letter whole: when, how (`courrier`/`courriel`), to which address, subject and text.
+pub type LetterText = (NaiveDateTime, String, String, String, String);
+
 /// Every letter of a saisine whole, oldest first: for the person's access document.
-pub fn texts(conn: &mut DbConn, saisine: SaisineId) -> DbResult<Vec<(NaiveDateTime, String, String, String, String)>> {
+pub fn texts(conn: &mut DbConn, saisine: SaisineId) -> DbResult<Vec<LetterText>> {
     Ok(letters::table
         .filter(letters::saisine_id.eq(saisine.0))
         .order(letters::id.asc())
