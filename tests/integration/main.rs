@@ -12,6 +12,7 @@ mod copy_columns;
 mod deadlines;
 mod docs;
 mod embedded;
+mod export_xlsx;
 mod exports;
 mod figures_agree;
 mod html_pages;
