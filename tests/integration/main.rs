@@ -7,6 +7,7 @@ mod admin;
 mod api_lifecycle;
 mod auth;
 mod backends;
+mod browser;
 mod concurrency;
 mod copy_columns;
 mod deadlines;
