@@ -13,6 +13,7 @@ mod copy_columns;
 mod deadlines;
 mod docs;
 mod embedded;
+mod error_pages;
 mod export_xlsx;
 mod exports;
 mod figures_agree;

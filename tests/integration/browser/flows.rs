@@ -172,6 +172,9 @@ fn a_partner_sends_a_saisine_through_the_public_form() {
         page.submit("form[action='/partenaires/saisine'] button[type=submit]").await;
         assert!(page.heading().await.starts_with("Saisine transmise"), "{}", page.text().await);
         page.check("partenaire-confirmation").await;
+        page.visit("/partenaires/accuse/2026-0001?expire=1&signature=faux").await;
+        assert!(page.text().await.contains("Revenir au formulaire de saisine"), "{}", page.text().await);
+        page.check("partenaire-erreur").await;
         page.close().await;
     });
 }
