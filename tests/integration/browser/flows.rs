@@ -6,13 +6,6 @@ use fantoccini::Locator;
 use super::{run, Server, Session};
 
 impl Session<'_> {
-    /// Sets a field's value as the browser's own date picker would (typing into a date field
-    /// depends on the browser's locale).
-    async fn set_value(&self, css: &str, value: &str) {
-        let script = "document.querySelector(arguments[0]).value = arguments[1];";
-        self.client.execute(script, vec![css.into(), value.into()]).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-    }
-
     async fn choose_value(&self, css: &str, value: &str) {
         let select = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
         select.select_by_value(value).await.unwrap_or_else(|e| panic!("{css} ← {value}: {e}"));
@@ -33,6 +26,12 @@ impl Session<'_> {
         self.submit("form[action='/compte/double-facteur'] button[type=submit]").await;
         assert!(self.text().await.contains("Second facteur activé"), "{}", self.text().await);
         self.check("codes-de-secours").await;
+    }
+
+    /// After a refused submission the keyboard and screen reader start at the error summary.
+    async fn focus_is_on_the_error_summary(&self) {
+        let focused = self.client.execute("return document.activeElement.id;", vec![]).await.expect("the focus");
+        assert_eq!(focused, serde_json::json!("erreurs"), "focus after a refused submission");
     }
 
     /// On a phone, the queue's "À faire" cell is on screen, not beyond its right edge.
@@ -66,7 +65,6 @@ fn a_mediator_records_takes_up_requests_documents_and_closes_a_saisine() {
 
         page.visit("/saisines/nouvelle").await;
         page.check("saisine-nouvelle").await;
-        page.set_value("#received_on", "2026-12-01").await;
         page.choose_value("#channel", "courriel").await;
         page.choose_value("#requester_type", "assure").await;
         page.fill("#requester_name", "Adèle Würtz-Ngô").await;
@@ -76,6 +74,7 @@ fn a_mediator_records_takes_up_requests_documents_and_closes_a_saisine() {
         page.fill("#summary", "Indemnités journalières non versées depuis le 2 novembre.").await;
         page.submit("form[action='/saisines'] button[type=submit]").await;
         page.client.find(Locator::Css(".error-summary")).await.expect("a refused NIR is reported at the top");
+        page.focus_is_on_the_error_summary().await;
         assert_eq!(
             page.client.find(Locator::Css("#requester_name")).await.expect("name").prop("value").await.expect("value"),
             Some("Adèle Würtz-Ngô".to_string()),
@@ -88,6 +87,10 @@ fn a_mediator_records_takes_up_requests_documents_and_closes_a_saisine() {
         assert!(show.starts_with("/saisines/2026-"), "the new saisine's page, not {show}");
         assert!(page.heading().await.contains("Reçue"), "{}", page.heading().await);
         page.check("saisine-recue").await;
+        let text = page.text().await;
+        for wrong in ["(0 jour)", "Comment (", "champ(s)"] {
+            assert!(!text.contains(wrong), "« {wrong} » on the saisine's page");
+        }
         page.visit("/a-traiter").await;
         page.check("a-traiter-une-saisine").await;
         page.queue_fits_a_phone().await;
@@ -157,7 +160,11 @@ fn a_partner_sends_a_saisine_through_the_public_form() {
 
         page.submit("form[action='/partenaires/saisine'] button[type=submit]").await;
         let summary = page.client.find(Locator::Css(".error-summary")).await.expect("an error summary");
-        assert!(summary.text().await.expect("its text").len() > 10);
+        let said = summary.text().await.expect("its text");
+        for jargon in ["processus", "générique", "boîte", "code"] {
+            assert!(!said.contains(jargon), "« {jargon} » said to a partner: {said}");
+        }
+        page.focus_is_on_the_error_summary().await;
         page.check("partenaire-formulaire-erreurs").await;
 
         page.choose_value("#partner", "defenseur_des_droits").await;
