@@ -4,6 +4,7 @@
 mod access;
 mod accessibility;
 mod admin;
+mod admin_lists;
 mod api_lifecycle;
 mod auth;
 mod backends;
