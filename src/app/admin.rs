@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 
 use super::{write, Actor, AppResult};
 use crate::auth::audit::AuditAction;
-use crate::db::reference_lists::{self, ListKind};
+use crate::db::reference_lists::{self, ListKind, Placement};
 use crate::db::{audit, deadline_settings, DbConn};
 use crate::domain::deadlines::DeadlineSettings;
 
@@ -38,19 +38,21 @@ pub fn save_retention(
     })
 }
 
-/// Adds a motif or a partner.
+/// Adds a motif or a partner where the administrator placed it; returns its code.
 pub fn add_entry(
     conn: &mut DbConn,
     kind: ListKind,
-    code: &str,
+    code: Option<&str>,
     label: &str,
+    placement: &Placement,
     actor: &Actor,
     at: NaiveDateTime,
-) -> AppResult<()> {
+) -> AppResult<String> {
     write(conn, |conn| {
-        reference_lists::add_entry(conn, kind, code, label)?;
+        let code = reference_lists::add_entry(conn, kind, code, label, placement)?;
         let (target, details) = (format!("{}/{code}", kind.slug()), format!("ajout : {label}"));
-        Ok(audit::record(conn, actor, AuditAction::ReferenceListChanged, &target, &details, at)?)
+        audit::record(conn, actor, AuditAction::ReferenceListChanged, &target, &details, at)?;
+        Ok(code)
     })
 }
 

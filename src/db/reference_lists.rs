@@ -95,11 +95,11 @@ fn check_entry(code: &str, label: &str) -> DbResult<()> {
         errors.push(FieldError::new(
             "code",
             "invalid_code",
-            "code de 2 à 50 caractères : minuscules sans accent, chiffres et _",
+            "indiquez un code de 2 à 50 caractères (minuscules sans accent, chiffres et _), ou laissez-le vide",
         ));
     }
     if label.trim().is_empty() || label.chars().count() > 200 {
-        errors.push(FieldError::new("label", "required", "indiquez le libellé (200 caractères au plus)"));
+        errors.push(FieldError::new("label", "required", "indiquez le libellé, en 200 caractères au plus"));
     }
     if errors.is_empty() {
         Ok(())
@@ -108,24 +108,96 @@ fn check_entry(code: &str, label: &str) -> DbResult<()> {
     }
 }
 
+/// Where a new entry goes in its list (the order the forms offer them in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    First,
+    After(String),
+    Last,
+}
+
+impl Placement {
+    /// The form's value: `debut`, `apres:<code>`, or anything else for the end of the list.
+    pub fn from_form(value: &str) -> Placement {
+        match value.trim() {
+            "debut" => Placement::First,
+            other => match other.strip_prefix("apres:") {
+                Some(code) if !code.is_empty() => Placement::After(code.to_string()),
+                _ => Placement::Last,
+            },
+        }
+    }
+}
+
+/// A code derived from a label: no accents, lower case, words joined by `_`, 50 characters at
+/// most, starting with a letter (`Perte de la carte Vitale` → `perte_de_la_carte_vitale`).
+pub fn code_from_label(label: &str) -> String {
+    let folded = crate::domain::text::normalize_key(label);
+    let mut code = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            code.push(c);
+        } else if !code.is_empty() && !code.ends_with('_') {
+            code.push('_');
+        }
+    }
+    let mut code: String = code.trim_end_matches('_').chars().take(50).collect();
+    code = code.trim_end_matches('_').to_string();
+    if !code.starts_with(|c: char| c.is_ascii_lowercase()) {
+        code = format!("n_{code}").chars().take(50).collect();
+    }
+    if code.len() < 2 {
+        code.push_str("_1");
+    }
+    code
+}
+
 /// The same two writes for each list's table.
 macro_rules! list_table_ops {
-    ($table:ident, $add:ident, $update:ident) => {
-        fn $add(conn: &mut DbConn, code: &str, label: &str) -> DbResult<()> {
+    ($table:ident, $add:ident, $update:ident, $taken:ident) => {
+        fn $add(conn: &mut DbConn, code: &str, label: &str, placement: &Placement) -> DbResult<()> {
             let taken: i64 = $table::table.find(code).count().get_result(conn)?;
             if taken > 0 {
-                return Err(DomainError::invalid("code", "code_taken", "ce code existe déjà").into());
+                return Err(
+                    DomainError::invalid("code", "code_taken", "ce code existe déjà : choisissez-en un autre").into()
+                );
             }
-            let position: Option<i32> = $table::table.select(diesel::dsl::max($table::position)).first(conn)?;
+            let mut order: Vec<String> =
+                $table::table.order(($table::position.asc(), $table::code.asc())).select($table::code).load(conn)?;
+            let index = match placement {
+                Placement::First => 0,
+                Placement::Last => order.len(),
+                Placement::After(other) => match order.iter().position(|c| c == other) {
+                    Some(i) => i + 1,
+                    None => {
+                        return Err(DomainError::invalid(
+                            "position",
+                            "unknown_code",
+                            "choisissez une place dans la liste proposée",
+                        )
+                        .into())
+                    }
+                },
+            };
+            order.insert(index, code.to_string());
             diesel::insert_into($table::table)
                 .values((
                     $table::code.eq(code),
                     $table::label.eq(label.trim()),
-                    $table::position.eq(position.unwrap_or(0) + 10),
+                    $table::position.eq(0),
                     $table::retired.eq(false),
                 ))
                 .execute(conn)?;
+            // Renumbered by tens: small lists, and the order stays readable in the database.
+            for (rank, entry) in (1..).zip(&order) {
+                diesel::update($table::table.find(entry)).set($table::position.eq(rank * 10)).execute(conn)?;
+            }
             Ok(())
+        }
+
+        /// Whether a code is used already.
+        fn $taken(conn: &mut DbConn, code: &str) -> DbResult<bool> {
+            Ok($table::table.find(code).count().get_result::<i64>(conn)? > 0)
         }
 
         fn $update(conn: &mut DbConn, code: &str, label: &str, retired: bool) -> DbResult<()> {
@@ -140,16 +212,47 @@ macro_rules! list_table_ops {
     };
 }
 
-list_table_ops!(motifs, add_motif, update_motif);
-list_table_ops!(partners, add_partner, update_partner);
+list_table_ops!(motifs, add_motif, update_motif, motif_taken);
+list_table_ops!(partners, add_partner, update_partner, partner_taken);
 
-/// Adds an entry at the end of its list.
-pub fn add_entry(conn: &mut DbConn, kind: ListKind, code: &str, label: &str) -> DbResult<()> {
-    check_entry(code, label)?;
+/// Adds an entry where the administrator placed it; its code is the one given, or else one
+/// derived from the label (numbered when taken). Returns the code.
+pub fn add_entry(
+    conn: &mut DbConn,
+    kind: ListKind,
+    code: Option<&str>,
+    label: &str,
+    placement: &Placement,
+) -> DbResult<String> {
+    let code = match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => code.to_string(),
+        None => free_code(conn, kind, &code_from_label(label))?,
+    };
+    check_entry(&code, label)?;
     match kind {
-        ListKind::Motifs => add_motif(conn, code, label),
-        ListKind::Partners => add_partner(conn, code, label),
+        ListKind::Motifs => add_motif(conn, &code, label, placement)?,
+        ListKind::Partners => add_partner(conn, &code, label, placement)?,
     }
+    Ok(code)
+}
+
+/// `base`, or `base_2`, `base_3`… the first one unused.
+fn free_code(conn: &mut DbConn, kind: ListKind, base: &str) -> DbResult<String> {
+    let taken = |conn: &mut DbConn, code: &str| match kind {
+        ListKind::Motifs => motif_taken(conn, code),
+        ListKind::Partners => partner_taken(conn, code),
+    };
+    if !taken(conn, base)? {
+        return Ok(base.to_string());
+    }
+    for n in 2..1000 {
+        let stem: String = base.chars().take(50 - 1 - n.to_string().len()).collect();
+        let code = format!("{stem}_{n}");
+        if !taken(conn, &code)? {
+            return Ok(code);
+        }
+    }
+    Err(DomainError::invalid("code", "code_taken", "indiquez un code : celui tiré du libellé existe déjà").into())
 }
 
 /// Renames, retires or brings back an entry; a retired entry stays on the saisines that
@@ -161,5 +264,22 @@ pub fn update_entry(conn: &mut DbConn, kind: ListKind, code: &str, label: &str, 
     match kind {
         ListKind::Motifs => update_motif(conn, code, label, retired),
         ListKind::Partners => update_partner(conn, code, label, retired),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_come_from_labels_without_accents_or_punctuation() {
+        assert_eq!(code_from_label("Perte de la carte Vitale"), "perte_de_la_carte_vitale");
+        assert_eq!(code_from_label("  Œuvre sociale – CCAS d'Évry  "), "oeuvre_sociale_ccas_d_evry");
+        assert_eq!(code_from_label("2e relance"), "n_2e_relance");
+        assert_eq!(code_from_label("É"), "e_1");
+        assert_eq!(code_from_label(&"très long ".repeat(20)).len(), 49);
+        assert_eq!(Placement::from_form("apres:information"), Placement::After("information".into()));
+        assert_eq!(Placement::from_form("debut"), Placement::First);
+        assert_eq!(Placement::from_form(""), Placement::Last);
     }
 }

@@ -59,6 +59,28 @@ fn required(value: &str, field: &str, message: &str, max: usize, errors: &mut Ve
     }
 }
 
+/// A saisine's field error reworded for the partner, who knows neither the mediation's
+/// internal words (processus, boîte générique) nor its codes, and reads the form's labels.
+fn in_partner_words(mut error: FieldError) -> FieldError {
+    let message = match (error.field.as_str(), error.code) {
+        ("summary", _) => {
+            error.field = "account".into();
+            None
+        }
+        ("process", "required") => Some("choisissez le domaine concerné"),
+        ("process", _) => Some("choisissez le domaine concerné dans la liste proposée"),
+        ("partner", "required") => Some("choisissez le type de votre organisme"),
+        ("partner", _) => Some("choisissez le type de votre organisme dans la liste proposée"),
+        ("motifs", "required") => Some("cochez au moins un motif"),
+        ("motifs", _) => Some("cochez des motifs parmi ceux proposés"),
+        _ => None,
+    };
+    if let Some(message) = message {
+        error.message = message.to_string();
+    }
+    error
+}
+
 impl ReferralDraft {
     /// The saisine it describes: received today by the generic inbox, from an insured person.
     fn saisine_draft(&self, today: NaiveDate) -> SaisineDraft {
@@ -84,12 +106,7 @@ impl ReferralDraft {
         let facts = match self.saisine_draft(today).validate(allowed, today) {
             Ok(facts) => Some(facts),
             Err(e) => {
-                errors.extend(e.field_errors().iter().cloned().map(|mut f| {
-                    if f.field == "summary" {
-                        f.field = "account".into();
-                    }
-                    f
-                }));
+                errors.extend(e.field_errors().iter().cloned().map(in_partner_words));
                 None
             }
         };
@@ -182,5 +199,25 @@ mod tests {
             fields,
             [("contact_email", "masked_value"), ("email", "masked_value"), ("requester_name", "masked_value")]
         );
+    }
+
+    #[test]
+    fn the_partner_reads_what_to_do_in_the_form_s_words_not_the_mediation_s() {
+        let today: NaiveDate = "2026-06-15".parse().unwrap();
+        let empty = ReferralDraft { partner: String::new(), process: String::new(), motifs: Vec::new(), ..draft() };
+        let error = empty.validate(&allowed(), today).unwrap_err();
+        let messages: Vec<(&str, &str)> =
+            error.field_errors().iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert!(messages.contains(&("process", "choisissez le domaine concerné")), "{messages:?}");
+        assert!(messages.contains(&("partner", "choisissez le type de votre organisme")), "{messages:?}");
+        assert!(messages.contains(&("motifs", "cochez au moins un motif")), "{messages:?}");
+        let unknown =
+            ReferralDraft { partner: "autre".into(), process: "x".into(), motifs: vec!["y".into()], ..draft() };
+        let error = unknown.validate(&allowed(), today).unwrap_err();
+        for e in error.field_errors() {
+            for jargon in ["processus", "générique", "«", "code"] {
+                assert!(!e.message.contains(jargon), "{jargon} in « {} »", e.message);
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod pdf;
 pub mod period;
 pub mod svg;
 pub mod view;
+pub mod xlsx;
 
 pub use figures::{Aggregates, Figures, ListLabels};
 pub use period::Period;

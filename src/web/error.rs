@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::app::AppError;
 use crate::db::DbError;
 use crate::domain::{DomainError, FieldError};
+use crate::web::context::{Layout, LayoutUser};
 
 /// What a page handler can fail with, once the form errors it handles itself are set aside.
 #[derive(Debug, thiserror::Error)]
@@ -49,21 +50,82 @@ impl From<AppError> for PageError {
     }
 }
 
-/// The French error page for a status, with nothing internal in it.
-pub fn error_page(status: Status, detail: Option<&str>) -> Template {
-    let (title, message) = match status.code {
-        400 => ("Requête incorrecte", "La requête envoyée n'a pas pu être comprise."),
-        403 => ("Accès refusé", "Vous n'avez pas le droit d'accéder à cette page ou d'effectuer cette action."),
-        404 => ("Page introuvable", "Cette page n'existe pas, ou la saisine demandée n'existe pas."),
-        409 => ("Action impossible", "Cette action n'est pas possible dans l'état actuel du dossier."),
-        413 => ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."),
-        422 => ("Données invalides", "Les données envoyées ne sont pas valides."),
-        503 => ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans quelques instants."),
-        _ => {
-            ("Erreur du serveur", "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard.")
+/// What the user is told went wrong, kept on the request for the catcher that renders the
+/// page: the catcher has the layout (navigation, signed-in user), a responder cannot wait for it.
+#[derive(Debug, Default)]
+pub struct ErrorDetail(pub Option<String>);
+
+/// A link the error page offers to go on from there.
+#[derive(Debug, Serialize)]
+struct WayBack {
+    href: String,
+    label: String,
+}
+
+fn way(href: impl Into<String>, label: impl Into<String>) -> WayBack {
+    WayBack { href: href.into(), label: label.into() }
+}
+
+/// The title and the plain words of an error page.
+fn wording(status: Status) -> (&'static str, &'static str) {
+    match status.code {
+        400 => ("Demande incomprise", "La page n'a pas compris ce qui a été envoyé. Revenez en arrière et recommencez."),
+        403 => (
+            "Accès refusé",
+            "Votre compte ne permet pas d'ouvrir cette page ni de faire cette action. \
+             Si vous en avez besoin, demandez-le à un administrateur.",
+        ),
+        404 => (
+            "Page introuvable",
+            "Cette adresse ne correspond à aucune page ni à aucune saisine. Vérifiez l'adresse ou la référence.",
+        ),
+        409 => (
+            "Action impossible pour le moment",
+            "Cette action ne correspond pas à l'étape où en est la saisine, ou quelqu'un l'a modifiée entre-temps. \
+             Rouvrez la saisine pour voir où elle en est.",
+        ),
+        413 => ("Envoi trop volumineux", "Les fichiers envoyés sont trop lourds. Réduisez leur taille ou envoyez-en moins."),
+        422 => ("Données à corriger", "Certaines valeurs envoyées ne conviennent pas. Revenez en arrière pour les corriger."),
+        503 => ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans quelques minutes."),
+        _ => (
+            "Une erreur s'est produite",
+            "Une erreur inattendue a empêché d'afficher cette page. Elle a été enregistrée ; réessayez dans quelques minutes.",
+        ),
+    }
+}
+
+/// Where to go from an error at `path`: the saisine the action was about, then the pages the
+/// visitor can really open (a signed-out visitor or a partner is not sent to the saisines).
+fn ways_back(path: &str, user: Option<&LayoutUser>) -> Vec<WayBack> {
+    let mut ways = Vec::new();
+    match user {
+        Some(user) if user.ready => {
+            let mut segments = path.trim_start_matches('/').split('/');
+            if let (Some("saisines"), Some(reference), Some(_)) = (segments.next(), segments.next(), segments.next()) {
+                if reference.parse::<crate::domain::Reference>().is_ok() {
+                    ways.push(way(format!("/saisines/{reference}"), format!("Revenir à la saisine {reference}")));
+                }
+            }
+            if user.can_edit {
+                ways.push(way("/a-traiter", "Voir les saisines à traiter"));
+            }
+            ways.push(way("/saisines", "Aller à la liste des saisines"));
         }
-    };
-    Template::render("error.html", context! { code: status.code, title, message, detail })
+        Some(_) => ways.push(way("/connexion/suite", "Terminer la connexion")),
+        None if path.starts_with("/partenaires") => {
+            ways.push(way("/partenaires/saisine", "Revenir au formulaire de saisine"));
+        }
+        None if path.starts_with("/satisfaction") => {}
+        None => ways.push(way("/connexion", "Se connecter")),
+    }
+    ways
+}
+
+/// The French error page for a status, in the site's layout, with nothing internal in it.
+pub fn error_page(status: Status, detail: Option<&str>, layout: &Layout, path: &str) -> Template {
+    let (title, message) = wording(status);
+    let ways = ways_back(path, layout.user.as_ref());
+    Template::render("error.html", context! { layout, title, message, detail, ways })
 }
 
 impl<'r> Responder<'r, 'static> for PageError {
@@ -79,8 +141,9 @@ impl<'r> Responder<'r, 'static> for PageError {
                 (Status::InternalServerError, None)
             }
         };
-        let page = error_page(status, detail.as_deref()).respond_to(request)?;
-        response::Response::build_from(page).status(status).ok()
+        // The catcher of this status renders the page, with the layout and this detail.
+        request.local_cache(|| ErrorDetail(detail));
+        Err(status)
     }
 }
 

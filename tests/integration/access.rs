@@ -38,6 +38,7 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Post, "/compte/jetons/<token_id>/revocation") => Reader,
         (Get, "/saisines") | (Get, "/saisines/<reference>") => Reader,
         (Get, "/saisines/export.csv") => Reader,
+        (Get, "/saisines/export.xlsx") => Reader,
         (Get, "/saisines/export-complet.csv") => Admin,
         (Get, "/rapports") | (Get, "/rapports/<year>") | (Get, "/rapports/<file>") => Reader,
         (Get, "/rapports/periode") | (Get, "/rapports/periode.pdf") => Reader,

@@ -162,7 +162,7 @@ fn each_invalid_field_is_reported_beside_it_what_was_typed_is_kept_and_nothing_i
         (without(&good, "motifs"), "motifs", "au moins un motif"),
         (replaced(&good, "account", &long), "account", "5000 caractères au plus"),
         (without(&good, "requester_name"), "requester_name", "personne concernée"),
-        (replaced(&good, "partner", "inconnu"), "partner", "partenaire inconnu"),
+        (replaced(&good, "partner", "inconnu"), "partner", "type de votre organisme dans la liste proposée"),
         (replaced(&good, "contact_phone", "12"), "contact_phone", "numéro de téléphone invalide"),
     ];
     for (fields, field, message) in cases {

@@ -7,7 +7,7 @@ use rocket::{get, post, routes, Either, FromForm, Route};
 
 use super::form::FormErrors;
 use crate::app::{self, AppError};
-use crate::db::reference_lists::{ListKind, ReferenceLists};
+use crate::db::reference_lists::{ListKind, Placement, ReferenceLists};
 use crate::web::auth::{Admin, Protected};
 use crate::web::context::{Layout, Now};
 use crate::web::error::PageError;
@@ -18,6 +18,8 @@ struct EntryForm {
     code: Option<String>,
     label: Option<String>,
     retired: Option<String>,
+    /// Where a new entry goes: `debut`, `apres:<code>`, or the end of the list.
+    position: Option<String>,
 }
 
 async fn page(
@@ -55,12 +57,16 @@ async fn add(
 ) -> Result<Either<Flash<Redirect>, (Status, Template)>, PageError> {
     let kind = kind_of(kind)?;
     let values = form.0;
-    let (code, label) =
-        (values.code.clone().unwrap_or_default().trim().to_string(), values.label.clone().unwrap_or_default());
+    let (code, label) = (values.code.clone().unwrap_or_default(), values.label.clone().unwrap_or_default());
+    let placement = Placement::from_form(values.position.as_deref().unwrap_or(""));
     let actor = admin.0.actor();
-    let added = db.act(move |conn| app::admin::add_entry(conn, kind, &code, &label, &actor, now.at)).await;
+    let added =
+        db.act(move |conn| app::admin::add_entry(conn, kind, Some(&code), &label, &placement, &actor, now.at)).await;
     match added {
-        Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/admin/referentiels"), "Entrée ajoutée."))),
+        Ok(code) => {
+            let message = format!("Entrée ajoutée, sous le code « {code} ».");
+            Ok(Either::Left(Flash::success(Redirect::to("/admin/referentiels"), message)))
+        }
         Err(AppError::Domain(e)) => {
             let template = page(&db, layout, Some(kind.slug()), values, FormErrors::new(e.field_errors())).await?;
             Ok(Either::Right((Status::UnprocessableEntity, template)))

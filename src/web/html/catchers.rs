@@ -4,10 +4,11 @@
 use crate::web::template::Template;
 use rocket::http::Status;
 use rocket::response::Redirect;
-use rocket::{catch, catchers, Catcher, Either, Request};
+use rocket::{catch, catchers, Catcher, Request};
 
 use crate::web::auth::guards::resolve;
-use crate::web::error::error_page;
+use crate::web::context::Layout;
+use crate::web::error::{error_page, ErrorDetail};
 
 #[catch(401)]
 async fn unauthorized(request: &Request<'_>) -> Redirect {
@@ -15,9 +16,18 @@ async fn unauthorized(request: &Request<'_>) -> Redirect {
     Redirect::to(pending.unwrap_or("/connexion"))
 }
 
+/// Every other error: the page in the site's layout, with what a page handler said went wrong.
 #[catch(default)]
-fn any_error(status: Status, _request: &Request<'_>) -> Either<(Status, Template), Redirect> {
-    Either::Left((status, error_page(status, None)))
+async fn any_error(status: Status, request: &Request<'_>) -> (Status, Template) {
+    let layout = request.guard::<Layout>().await.succeeded().unwrap_or_else(|| Layout {
+        mediation: "Médiation".to_string(),
+        flash: None,
+        user: None,
+        csrf: String::new(),
+        queue: None,
+    });
+    let detail = request.local_cache(ErrorDetail::default).0.as_deref();
+    (status, error_page(status, detail, &layout, request.uri().path().as_str()))
 }
 
 pub fn all() -> Vec<Catcher> {

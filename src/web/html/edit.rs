@@ -105,7 +105,10 @@ async fn update(
             let message = if changes.is_empty() {
                 "Aucune modification.".to_string()
             } else {
-                format!("{} champ(s) modifié(s).", changes.len())
+                match changes.len() {
+                    1 => "Saisine enregistrée : 1 information modifiée.".to_string(),
+                    n => format!("Saisine enregistrée : {n} informations modifiées."),
+                }
             };
             Ok(Either::Left(Flash::success(Redirect::to(format!("/saisines/{reference}")), message)))
         }
