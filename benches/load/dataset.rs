@@ -44,7 +44,7 @@ pub fn write_csv(path: &Path, count: u64, today: NaiveDate) -> std::io::Result<(
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     writeln!(
         out,
-        "received_on;channel;requester_type;process;motifs;status;taken_on;outcome;closed_on;requester_name;email;summary"
+        "received_on;channel;requester_type;process;motifs;status;taken_on;outcome;closed_on;requester_name;email;summary;partner"
     )?;
     let mut draw = Draw(0x9e37_79b9_7f4a_7c15);
     let span = 3650u64;
@@ -55,6 +55,8 @@ pub fn write_csv(path: &Path, count: u64, today: NaiveDate) -> std::io::Result<(
         let name = format!("{} {}", draw.pick(FIRST), draw.pick(NAMES));
         let email = format!("personne{i}@exemple.fr");
         let (channel, process, motif) = (draw.pick(CHANNELS), draw.pick(PROCESSES), draw.pick(MOTIFS));
+        // A saisine from the generic inbox names the partner who sent it.
+        let partner = if channel == "boite_generique" { "association" } else { "" };
         let open = age <= 60 && draw.below(100) < 45;
         let line = if open {
             if draw.below(3) == 0 {
@@ -71,7 +73,7 @@ pub fn write_csv(path: &Path, count: u64, today: NaiveDate) -> std::io::Result<(
                 "{received};{channel};assure;{process};{motif};cloturee;{taken};{outcome};{closed};{name};{email};Saisine {i}"
             )
         };
-        writeln!(out, "{line}")?;
+        writeln!(out, "{line};{partner}")?;
     }
     out.flush()
 }
