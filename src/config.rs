@@ -57,6 +57,13 @@ pub struct AppConfig {
     pub trusted_proxies: Vec<String>,
     /// The header the trusted proxies write the client's address in.
     pub client_ip_header: String,
+    /// Milliseconds a view of personal data waits at most before its audit record is written
+    /// (views are written in batches; 1 to 1,000).
+    pub audit_flush_ms: u64,
+    /// SQLite's page cache for the whole pool, in MiB, shared out among its connections.
+    pub sqlite_cache_mib: u32,
+    /// PostgreSQL: seconds a statement of the server may run before it is cancelled (0: no bound).
+    pub statement_timeout_seconds: u64,
 }
 
 /// A list setting given as a TOML list or as one string (`MEDIATION_TRUSTED_PROXIES=a,b`).
@@ -89,6 +96,9 @@ impl Default for AppConfig {
             sweep_interval_minutes: 60,
             trusted_proxies: Vec::new(),
             client_ip_header: "X-Real-IP".into(),
+            audit_flush_ms: 200,
+            sqlite_cache_mib: 64,
+            statement_timeout_seconds: 30,
         }
     }
 }

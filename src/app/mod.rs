@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod attachments;
+pub mod audit_queue;
 pub mod followups;
 pub mod import;
 pub mod referrals;

@@ -32,5 +32,6 @@ mod security_counters;
 mod security_forms;
 mod security_panics;
 mod security_sessions;
+mod perf_views;
 mod support;
 mod write_path;
