@@ -84,10 +84,10 @@ impl ViewLog {
     }
 
     /// Hands a record to the writer; gives it back when the writer has stopped.
-    fn push(&self, entry: PendingEntry) -> Result<(), PendingEntry> {
+    fn push(&self, entry: PendingEntry) -> Option<PendingEntry> {
         match self.inner.sender.send(Message::View(entry)) {
-            Err(std::sync::mpsc::SendError(Message::View(entry))) => Err(entry),
-            _ => Ok(()),
+            Err(std::sync::mpsc::SendError(Message::View(entry))) => Some(entry),
+            _ => None,
         }
     }
 
@@ -103,8 +103,8 @@ impl ViewLog {
     ) -> DbResult<()> {
         let entry = PendingEntry::new(actor, AuditAction::PersonalDataViewed, target, details, at);
         match self.push(entry) {
-            Ok(()) => Ok(()),
-            Err(entry) => pool::write_transaction(conn, |conn| audit::record_pending(conn, &[entry])),
+            None => Ok(()),
+            Some(entry) => pool::write_transaction(conn, |conn| audit::record_pending(conn, &[entry])),
         }
     }
 
