@@ -152,6 +152,10 @@ pub fn figment() -> Figment {
         .merge(("ip_header", false))
         .merge(Serialized::defaults(AppConfig::default()))
         .merge(Serialized::default("limits", default_limits()))
+        // A stopping server (SIGTERM, Ctrl-C) lets requests finish for 2 s, then closes the
+        // connections within 2 s more (Rocket's defaults are 2 and 3).
+        .merge(Serialized::default("shutdown.grace", 2))
+        .merge(Serialized::default("shutdown.mercy", 2))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
         .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
         .merge(Env::prefixed("MEDIATION_").global())

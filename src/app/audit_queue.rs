@@ -27,8 +27,11 @@ use crate::domain::{Reference, Saisine};
 const BATCH: usize = 500;
 /// Records waiting at most: beyond it a read waits for the writer (memory stays bounded).
 const CAPACITY: usize = 20_000;
-/// How long a failed write is retried at shutdown before the loss is logged.
-const LAST_TRIES: u32 = 5;
+/// How many times a failed write is tried again at shutdown before the loss is logged: a
+/// stopping server must not wait long (each try waits a second at most for a connection).
+const LAST_TRIES: u32 = 2;
+/// How long the writer waits for a connection of the pool.
+const CONNECTION_WAIT: Duration = Duration::from_secs(1);
 
 enum Message {
     View(PendingEntry),
@@ -209,7 +212,7 @@ impl Writer {
     }
 
     fn try_write(&self) -> DbResult<()> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.pool.get_timeout(CONNECTION_WAIT)?;
         pool::write_transaction(&mut conn, |conn| audit::record_pending(conn, &self.pending))
     }
 

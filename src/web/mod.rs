@@ -120,7 +120,12 @@ fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
             if applied > 0 {
                 tracing::info!(applied, "migrations appliquées");
             }
-            crate::db::pool::build_pool(&url, config.database_pool_size)
+            let settings = crate::db::pool::PoolSettings {
+                size: config.database_pool_size,
+                sqlite_cache_mib: config.sqlite_cache_mib,
+                statement_timeout_seconds: config.statement_timeout_seconds,
+            };
+            crate::db::pool::build_pool(&url, settings)
         })
         .await;
         match ready {
