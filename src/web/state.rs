@@ -32,6 +32,11 @@ pub struct AppState {
 pub struct Db(DbPool, ViewLog);
 
 impl Db {
+    /// The pool itself, for work that takes a connection per step (a streamed export).
+    pub fn pool(&self) -> DbPool {
+        self.0.clone()
+    }
+
     /// The queue that records views of personal data.
     pub fn views(&self) -> ViewLog {
         self.1.clone()

@@ -21,6 +21,8 @@ mod list;
 mod paris_time;
 mod parsers_property;
 mod partner;
+mod perf_data;
+mod perf_exports;
 mod perf_shutdown;
 mod perf_views;
 mod platform;
