@@ -23,6 +23,7 @@ mod parsers_property;
 mod partner;
 mod perf_data;
 mod perf_exports;
+mod perf_lists;
 mod perf_shutdown;
 mod perf_views;
 mod platform;

@@ -66,15 +66,23 @@ async fn list_saisines(
     let (page, total) = db
         .run(move |conn| {
             list::record_search(conn, &actor, &request.filter, at)?;
-            Ok((
-                list::page(conn, &request.filter, request.order, request.after, limit)?,
-                list::count(conn, &request.filter)?,
-            ))
+            let page = match request.before {
+                Some(before) => list::page_before(conn, &request.filter, request.order, before, limit)?,
+                None => list::page(conn, &request.filter, request.order, request.after, limit)?,
+            };
+            Ok((page, list::count_up_to(conn, &request.filter)?))
         })
         .await?;
     let reveal = user.0.role.sees_personal_data();
     let items: Vec<SaisineSummary> = page.saisines.iter().map(|s| SaisineSummary::new(s, now.today, reveal)).collect();
-    Ok(Json(json!({ "items": items, "total": total, "next_cursor": page.next.map(|c| c.encode()) })))
+    // `total` stops at 10,000: `total_exact` says whether there are more.
+    Ok(Json(json!({
+        "items": items,
+        "total": total.count,
+        "total_exact": total.exact,
+        "next_cursor": page.next.map(|c| c.encode()),
+        "previous_cursor": page.previous.map(|c| c.encode()),
+    })))
 }
 
 /// One saisine: whole for mediators and administrators (the view is audited), masked for readers.
