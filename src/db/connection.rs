@@ -139,6 +139,13 @@ where
     if depth.is_some() {
         return conn.transaction(work);
     }
+    // Writers of this process queue here, woken as soon as the previous one commits, rather
+    // than sleeping on SQLite's lock (`write_gate`).
+    let path = main_file(sqlite).map_err(E::from)?;
+    let _turn = match path.as_deref() {
+        Some(path) => Some(super::write_gate::wait_turn(path).ok_or_else(|| E::from(locked()))?),
+        None => None,
+    };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(E::from)?;
     match work(conn) {
         Ok(value) => {
@@ -152,6 +159,25 @@ where
             Err(error)
         }
     }
+}
+
+#[derive(diesel::QueryableByName)]
+struct MainFile {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    file: String,
+}
+
+/// The file of a SQLite connection's main database; `None` in memory.
+fn main_file(sqlite: &mut SqliteConnection) -> diesel::QueryResult<Option<String>> {
+    use diesel::RunQueryDsl;
+    let rows: Vec<MainFile> =
+        diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'").load(sqlite)?;
+    Ok(rows.into_iter().next().map(|r| r.file).filter(|f| !f.is_empty()))
+}
+
+fn locked() -> diesel::result::Error {
+    let message = "base occupée : écriture en attente depuis trop longtemps".to_string();
+    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::Unknown, Box::new(message))
 }
 
 /// A transaction that only reads, all of it from one snapshot of the database: a SQLite read

@@ -129,21 +129,33 @@ fn text_search(text: &str, postgres: bool) -> Condition {
         .filter(external_references::external_reference.eq(typed.clone()))
         .select(external_references::saisine_id);
     let mut found: Condition = Box::new(saisines::id.eq_any(external));
+    let words = name_words(text);
     if postgres {
-        // Trigram indexes serve both (README, « Performances »).
+        // Trigram indexes serve both (README, « Performances »): each word typed is found
+        // anywhere in the name.
         let reference = format!("{}%", escape_like(&typed));
-        let name = format!("%{}%", escape_like(&normalize_key(text)));
-        found = Box::new(
-            found.or(saisines::reference.like(reference).escape('\\')).or(saisines::name_key.like(name).escape('\\')),
-        );
+        found = Box::new(found.or(saisines::reference.like(reference).escape('\\')));
+        let mut by_name: Option<Condition> = None;
+        for word in words {
+            let part = saisines::name_key.like(format!("%{}%", escape_like(&word))).escape('\\');
+            by_name = Some(match by_name {
+                None => Box::new(part),
+                Some(before) => Box::new(before.and(part)),
+            });
+        }
+        if let Some(by_name) = by_name {
+            found = Box::new(found.or(by_name));
+        }
     } else {
         // SQLite's LIKE ignores case, which its indexes do not: the beginning of a reference
-        // is a range of the unique index, and the name goes through the FTS5 index.
+        // is a range of the unique index, and the name goes through the FTS5 index, each word
+        // typed the beginning of a word of the name (`"lef"* "zo"*`).
         let last = format!("{typed}\u{10FFFF}");
         found = Box::new(found.or(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last))));
-        if let Some(words) = name_words_query(text) {
+        if !words.is_empty() {
+            let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
             let by_name = sql::<Bool>("saisines.id IN (SELECT rowid FROM saisine_names WHERE saisine_names MATCH ")
-                .bind::<Text, _>(words)
+                .bind::<Text, _>(query.join(" "))
                 .sql(")");
             found = Box::new(found.or(by_name));
         }
@@ -155,13 +167,10 @@ fn text_search(text: &str, postgres: bool) -> Condition {
     }
 }
 
-/// The FTS5 query for the words typed: each word the beginning of a word of the name
-/// (`"lef"* "zo"*`); `None` when nothing is left to search once folded.
-pub fn name_words_query(text: &str) -> Option<String> {
-    let folded = normalize_key(text);
-    let words: Vec<String> =
-        folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"*")).collect();
-    (!words.is_empty()).then(|| words.join(" "))
+/// The words typed, folded like the stored name key and split on anything but letters and
+/// digits (as SQLite's FTS5 tokenizer splits the name).
+fn name_words(text: &str) -> Vec<String> {
+    normalize_key(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// A search by personal data is an access to personal data: the audit log records who

@@ -25,6 +25,7 @@ pub mod search_keys;
 pub mod sessions;
 pub mod setup;
 pub mod users;
+pub mod write_gate;
 
 pub use pool::{DbBackend, DbConn, DbPool};
 
