@@ -78,7 +78,8 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-fn filtered(filter: &ListFilter, postgres: bool) -> Boxed<'_> {
+fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResult<Boxed<'a>> {
+    let postgres = is_postgres(conn);
     let mut query = saisines::table.into_boxed();
     if let Some(status) = filter.status {
         query = query.filter(saisines::status.eq(status.code()));
@@ -104,7 +105,7 @@ fn filtered(filter: &ListFilter, postgres: bool) -> Boxed<'_> {
     if let Some((first, last)) = filter.year.and_then(year_bounds) {
         query = query.filter(saisines::received_on.between(first, last));
     }
-    match &filter.search {
+    Ok(match &filter.search {
         None => query,
         Some(SearchTerm::Personal(personal)) => {
             let key = personal.key.clone();
@@ -114,27 +115,31 @@ fn filtered(filter: &ListFilter, postgres: bool) -> Boxed<'_> {
                 PersonalKind::Phone => query.filter(saisines::phone_key.eq(key)),
             }
         }
-        Some(SearchTerm::Text(text)) => query.filter(text_search(text, postgres)),
-    }
+        Some(SearchTerm::Text(text)) => {
+            // A reference another system gave, found when typed exactly: looked up first, so
+            // that the search is an OR of index lookups (a subquery made PostgreSQL scan).
+            let external: Vec<i32> = external_references::table
+                .filter(external_references::external_reference.eq(text.trim()))
+                .select(external_references::saisine_id)
+                .load(conn)?;
+            query.filter(text_search(text, postgres, external))
+        }
+    })
 }
 
 type Condition = Box<dyn BoxableExpression<saisines::table, DbBackend, SqlType = Bool>>;
 
 /// A reference (or its beginning), a reference number in any year, a reference another
 /// system gave, or the beginning of a word of the name: each served by an index.
-fn text_search(text: &str, postgres: bool) -> Condition {
+fn text_search(text: &str, postgres: bool, external: Vec<i32>) -> Condition {
     let typed = text.trim().to_string();
-    // A reference another system gave: found when typed exactly.
-    let external = external_references::table
-        .filter(external_references::external_reference.eq(typed.clone()))
-        .select(external_references::saisine_id);
-    let mut found: Condition = Box::new(saisines::id.eq_any(external));
     let words = name_words(text);
+    let mut found: Condition;
     if postgres {
         // Trigram indexes serve both (README, « Performances »): each word typed is found
         // anywhere in the name.
         let reference = format!("{}%", escape_like(&typed));
-        found = Box::new(found.or(saisines::reference.like(reference).escape('\\')));
+        found = Box::new(saisines::reference.like(reference).escape('\\'));
         let mut by_name: Option<Condition> = None;
         for word in words {
             let part = saisines::name_key.like(format!("%{}%", escape_like(&word))).escape('\\');
@@ -151,7 +156,7 @@ fn text_search(text: &str, postgres: bool) -> Condition {
         // is a range of the unique index, and the name goes through the FTS5 index, each word
         // typed the beginning of a word of the name (`"lef"* "zo"*`).
         let last = format!("{typed}\u{10FFFF}");
-        found = Box::new(found.or(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last))));
+        found = Box::new(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last)));
         if !words.is_empty() {
             let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
             let by_name = sql::<Bool>("saisines.id IN (SELECT rowid FROM saisine_names WHERE saisine_names MATCH ")
@@ -159,6 +164,9 @@ fn text_search(text: &str, postgres: bool) -> Condition {
                 .sql(")");
             found = Box::new(found.or(by_name));
         }
+    }
+    if !external.is_empty() {
+        found = Box::new(found.or(saisines::id.eq_any(external)));
     }
     match sequence_suffix(text) {
         // A number without its year: that number in every year.
@@ -227,7 +235,7 @@ pub fn page(
     after: Option<Cursor>,
     limit: i64,
 ) -> DbResult<Page> {
-    let mut query = filtered(filter, is_postgres(conn));
+    let mut query = filtered(conn, filter)?;
     if let Some(c) = after {
         query = past(query, order, c);
     }
@@ -254,7 +262,7 @@ pub fn page_before(
         SortOrder::NewestFirst => SortOrder::OldestFirst,
         SortOrder::OldestFirst => SortOrder::NewestFirst,
     };
-    let query = past(filtered(filter, is_postgres(conn)), reversed, before);
+    let query = past(filtered(conn, filter)?, reversed, before);
     let mut rows: Vec<SaisineRow> =
         ordered(query, reversed).select(SaisineRow::as_select()).limit(limit + 1).load(conn)?;
     let has_more = rows.len() as i64 > limit;
@@ -281,7 +289,7 @@ pub struct Total {
 /// How many saisines the filter matches, counting no further than `COUNT_BOUND` + 1: the cost
 /// stays that of 10,001 index entries whatever the table holds.
 pub fn count_up_to(conn: &mut DbConn, filter: &ListFilter) -> DbResult<Total> {
-    let ids: Vec<i32> = filtered(filter, is_postgres(conn)).select(saisines::id).limit(COUNT_BOUND + 1).load(conn)?;
+    let ids: Vec<i32> = filtered(conn, filter)?.select(saisines::id).limit(COUNT_BOUND + 1).load(conn)?;
     let found = ids.len() as i64;
     Ok(if found > COUNT_BOUND {
         Total { count: COUNT_BOUND, exact: false }
@@ -292,7 +300,7 @@ pub fn count_up_to(conn: &mut DbConn, filter: &ListFilter) -> DbResult<Total> {
 
 /// How many saisines the filter matches in all (an export's audit record).
 pub fn count(conn: &mut DbConn, filter: &ListFilter) -> DbResult<i64> {
-    Ok(filtered(filter, is_postgres(conn)).count().get_result(conn)?)
+    Ok(filtered(conn, filter)?.count().get_result(conn)?)
 }
 
 /// Years that have saisines, newest first: the year filter offers them.
