@@ -69,6 +69,13 @@ pub struct AppConfig {
     pub trusted_proxies: Vec<String>,
     /// The header the trusted proxies write the client's address in.
     pub client_ip_header: String,
+    /// Milliseconds a view of personal data waits at most before its audit record is written
+    /// (views are written in batches; 1 to 1,000).
+    pub audit_flush_ms: u64,
+    /// SQLite's page cache for the whole pool, in MiB, shared out among its connections.
+    pub sqlite_cache_mib: u32,
+    /// PostgreSQL: seconds a statement of the server may run before it is cancelled (0: no bound).
+    pub statement_timeout_seconds: u64,
 }
 
 /// A list setting given as a TOML list or as one string (`MEDIATION_TRUSTED_PROXIES=a,b`).
@@ -106,6 +113,9 @@ impl Default for AppConfig {
             mail_from: None,
             team_address: None,
             mail_interval_seconds: 30,
+            audit_flush_ms: 200,
+            sqlite_cache_mib: 64,
+            statement_timeout_seconds: 30,
         }
     }
 }
@@ -159,6 +169,10 @@ pub fn figment() -> Figment {
         .merge(("ip_header", false))
         .merge(Serialized::defaults(AppConfig::default()))
         .merge(Serialized::default("limits", default_limits()))
+        // A stopping server (SIGTERM, Ctrl-C) lets requests finish for 2 s, then closes the
+        // connections within 2 s more (Rocket's defaults are 2 and 3).
+        .merge(Serialized::default("shutdown.grace", 2))
+        .merge(Serialized::default("shutdown.mercy", 2))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
         .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
         .merge(Env::prefixed("MEDIATION_").global())

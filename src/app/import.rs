@@ -142,6 +142,7 @@ pub fn run_checked(
         return Ok(report);
     }
     let written = write_transaction(conn, |conn| {
+        store::prefer_indexes(conn)?;
         let report = pass(conn, open, layout, &context, Pass::Write, progress).map_err(|e| match e {
             ImportError::Db(e) => e,
             other => DbError::Config(other.to_string()),

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod admin;
 pub mod anonymise;
 pub mod attachments;
+pub mod audit_queue;
 pub mod duplicates;
 pub mod followups;
 pub mod import;

@@ -51,13 +51,38 @@ impl Target {
 }
 
 /// busy_timeout first: set after WAL, connections opened together at start-up saw "database is
-/// locked". synchronous=FULL: a saisine acknowledged to a user survives a power cut. A 32 MiB
-/// page cache per connection (SQLite's default is 2 MiB) keeps large imports and the yearly
-/// report's group-bys off the disk. secure_delete: what is deleted or overwritten (anonymisation)
-/// is zeroed in the file, not left in free space for a copy of the file to hold.
+/// locked". synchronous=FULL: a saisine acknowledged to a user survives a power cut. The page
+/// cache is set apart (`Tuning`): the server shares one budget among its pool's connections.
+/// secure_delete: what is deleted or overwritten (anonymisation) is zeroed in the file, not left
+/// in free space for a copy of the file to hold.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; \
-     PRAGMA secure_delete = ON;";
+     PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;";
+
+/// What a connection is set up with beyond the pragmas every connection needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// SQLite's page cache of this connection, in KiB.
+    pub cache_kib: u64,
+    /// PostgreSQL's `statement_timeout`, in milliseconds (0: none).
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for Tuning {
+    /// One connection on its own (the command line): a 32 MiB cache (SQLite's default is
+    /// 2 MiB) keeps large imports and the yearly report's group-bys off the disk; no bound.
+    fn default() -> Self {
+        Tuning { cache_kib: 32 * 1024, statement_timeout_ms: 0 }
+    }
+}
+
+impl Tuning {
+    /// The server's pool: `cache_mib` for all `connections` together (at least 1 MiB each),
+    /// and statements cut after `timeout_seconds` on PostgreSQL.
+    pub fn pool(cache_mib: u32, connections: u32, timeout_seconds: u64) -> Tuning {
+        let each = u64::from(cache_mib) * 1024 / u64::from(connections.max(1));
+        Tuning { cache_kib: each.max(1024), statement_timeout_ms: timeout_seconds.saturating_mul(1000) }
+    }
+}
 
 fn ensure_parent_dir(path: &Path) -> DbResult<()> {
     match path.parent() {
@@ -69,12 +94,25 @@ fn ensure_parent_dir(path: &Path) -> DbResult<()> {
 
 /// Opens one connection, with the pragmas SQLite needs; the real error is kept.
 pub fn establish(target: &Target) -> DbResult<DbConn> {
+    establish_tuned(target, &Tuning::default())
+}
+
+/// Opens one connection set up as `tuning` says.
+pub fn establish_tuned(target: &Target, tuning: &Tuning) -> DbResult<DbConn> {
     match target {
-        Target::Postgres(url) => Ok(DbConn::Postgresql(PgConnection::establish(url)?)),
+        Target::Postgres(url) => {
+            let mut conn = PgConnection::establish(url)?;
+            if tuning.statement_timeout_ms > 0 {
+                // A request nobody waits for any more cannot hold a backend for minutes.
+                conn.batch_execute(&format!("SET statement_timeout = {}", tuning.statement_timeout_ms))?;
+            }
+            Ok(DbConn::Postgresql(conn))
+        }
         Target::Sqlite(path) => {
             ensure_parent_dir(path)?;
             let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
             conn.batch_execute(SQLITE_PRAGMAS)?;
+            conn.batch_execute(&format!("PRAGMA cache_size = -{}", tuning.cache_kib))?;
             Ok(DbConn::Sqlite(conn))
         }
     }
@@ -103,6 +141,13 @@ where
     if depth.is_some() {
         return conn.transaction(work);
     }
+    // Writers of this process queue here, woken as soon as the previous one commits, rather
+    // than sleeping on SQLite's lock (`write_gate`).
+    let path = main_file(sqlite).map_err(E::from)?;
+    let _turn = match path.as_deref() {
+        Some(path) => Some(super::write_gate::wait_turn(path).ok_or_else(|| E::from(locked()))?),
+        None => None,
+    };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(E::from)?;
     match work(conn) {
         Ok(value) => {
@@ -116,6 +161,25 @@ where
             Err(error)
         }
     }
+}
+
+#[derive(diesel::QueryableByName)]
+struct MainFile {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    file: String,
+}
+
+/// The file of a SQLite connection's main database; `None` in memory.
+fn main_file(sqlite: &mut SqliteConnection) -> diesel::QueryResult<Option<String>> {
+    use diesel::RunQueryDsl;
+    let rows: Vec<MainFile> =
+        diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'").load(sqlite)?;
+    Ok(rows.into_iter().next().map(|r| r.file).filter(|f| !f.is_empty()))
+}
+
+fn locked() -> diesel::result::Error {
+    let message = "base occupée : écriture en attente depuis trop longtemps".to_string();
+    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::Unknown, Box::new(message))
 }
 
 /// A transaction that only reads, all of it from one snapshot of the database: a SQLite read
@@ -181,5 +245,13 @@ mod tests {
         assert_eq!(Target::parse("data/m.sqlite").unwrap(), Target::Sqlite("data/m.sqlite".into()));
         assert!(Target::parse("mysql://u@h/db").is_err());
         assert!(Target::parse("").is_err());
+    }
+
+    #[test]
+    fn the_cache_budget_is_shared_among_the_pool() {
+        assert_eq!(Tuning::pool(64, 8, 30).cache_kib, 8 * 1024);
+        assert_eq!(Tuning::pool(64, 0, 30).cache_kib, 64 * 1024);
+        assert_eq!(Tuning::pool(4, 16, 0).cache_kib, 1024, "at least 1 MiB each");
+        assert_eq!(Tuning::pool(64, 8, 30).statement_timeout_ms, 30_000);
     }
 }

@@ -40,6 +40,18 @@ pub fn external_references_of(conn: &mut DbConn, ids: &[i32]) -> DbResult<HashMa
         .collect())
 }
 
+/// Inside an import's write transaction on PostgreSQL: the table grows by thousands of rows that
+/// no statistics know of yet, and the planner took each batch's lookup by reference
+/// (`reference = ANY(…)`, 500 values) for a scan of the whole table: the import grew with the
+/// square of its size (100,000 lines: 2 minutes). Index scans only, until the transaction ends.
+pub fn prefer_indexes(conn: &mut DbConn) -> DbResult<()> {
+    if let DbConn::Postgresql(pg) = conn {
+        use diesel::connection::SimpleConnection;
+        pg.batch_execute("SET LOCAL enable_seqscan = off")?;
+    }
+    Ok(())
+}
+
 /// The saisines a batch of lines names, by their key: own reference or another system's.
 pub fn existing(conn: &mut DbConn, keys: &[ImportKey]) -> DbResult<HashMap<ImportKey, Saisine>> {
     let own: Vec<String> =

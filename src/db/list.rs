@@ -2,7 +2,9 @@
 //! so that page 1,000 costs what page 1 costs.
 
 use chrono::NaiveDate;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 
 use super::audit::{self, Actor};
 use super::models::SaisineRow;
@@ -100,6 +102,8 @@ pub struct Page {
     pub saisines: Vec<Saisine>,
     /// Where the next page starts, when there is one.
     pub next: Option<Cursor>,
+    /// The first row shown, when rows come before it: the previous page ends there.
+    pub previous: Option<Cursor>,
 }
 
 type Boxed<'a> = saisines::BoxedQuery<'a, DbBackend>;
@@ -108,7 +112,8 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-fn filtered(filter: &ListFilter) -> Boxed<'_> {
+fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResult<Boxed<'a>> {
+    let postgres = is_postgres(conn);
     let mut query = saisines::table.into_boxed();
     // Each served by an index on the stored deadline (`saisines_late`, `saisines_queue`…).
     query = match filter.due {
@@ -145,7 +150,7 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
         // A search looks for a person: an anonymised saisine has none left.
         query = query.filter(saisines::anonymised_at.is_null());
     }
-    match &filter.search {
+    Ok(match &filter.search {
         None => query,
         Some(SearchTerm::Personal(personal)) => {
             let key = personal.key.clone();
@@ -156,24 +161,69 @@ fn filtered(filter: &ListFilter) -> Boxed<'_> {
             }
         }
         Some(SearchTerm::Text(text)) => {
-            let reference = format!("{}%", escape_like(text.trim()));
-            let name = format!("%{}%", escape_like(&normalize_key(text)));
-            // A reference another system gave: found when typed exactly.
-            let external = external_references::table
-                .filter(external_references::external_reference.eq(text.trim().to_string()))
-                .select(external_references::saisine_id);
-            let by_reference_or_name = saisines::reference
-                .like(reference)
-                .escape('\\')
-                .or(saisines::name_key.like(name).escape('\\'))
-                .or(saisines::id.eq_any(external));
-            match sequence_suffix(text) {
-                // A number without its year: that number in every year.
-                Some(suffix) => query.filter(by_reference_or_name.or(saisines::reference.like(format!("%{suffix}")))),
-                None => query.filter(by_reference_or_name),
-            }
+            // A reference another system gave, found when typed exactly: looked up first, so
+            // that the search is an OR of index lookups (a subquery made PostgreSQL scan).
+            let external: Vec<i32> = external_references::table
+                .filter(external_references::external_reference.eq(text.trim()))
+                .select(external_references::saisine_id)
+                .load(conn)?;
+            query.filter(text_search(text, postgres, external))
+        }
+    })
+}
+
+type Condition = Box<dyn BoxableExpression<saisines::table, DbBackend, SqlType = Bool>>;
+
+/// A reference (or its beginning), a reference number in any year, a reference another
+/// system gave, or the beginning of a word of the name: each served by an index.
+fn text_search(text: &str, postgres: bool, external: Vec<i32>) -> Condition {
+    let typed = text.trim().to_string();
+    let words = name_words(text);
+    let mut found: Condition;
+    if postgres {
+        // Trigram indexes serve both (README, « Performances »): each word typed is found
+        // anywhere in the name.
+        let reference = format!("{}%", escape_like(&typed));
+        found = Box::new(saisines::reference.like(reference).escape('\\'));
+        let mut by_name: Option<Condition> = None;
+        for word in words {
+            let part = saisines::name_key.like(format!("%{}%", escape_like(&word))).escape('\\');
+            by_name = Some(match by_name {
+                None => Box::new(part),
+                Some(before) => Box::new(before.and(part)),
+            });
+        }
+        if let Some(by_name) = by_name {
+            found = Box::new(found.or(by_name));
+        }
+    } else {
+        // SQLite's LIKE ignores case, which its indexes do not: the beginning of a reference
+        // is a range of the unique index, and the name goes through the FTS5 index, each word
+        // typed the beginning of a word of the name (`"lef"* "zo"*`).
+        let last = format!("{typed}\u{10FFFF}");
+        found = Box::new(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last)));
+        if !words.is_empty() {
+            let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+            let by_name = sql::<Bool>("saisines.id IN (SELECT rowid FROM saisine_names WHERE saisine_names MATCH ")
+                .bind::<Text, _>(query.join(" "))
+                .sql(")");
+            found = Box::new(found.or(by_name));
         }
     }
+    if !external.is_empty() {
+        found = Box::new(found.or(saisines::id.eq_any(external)));
+    }
+    match sequence_suffix(text) {
+        // A number without its year: that number in every year.
+        Some(suffix) => Box::new(found.or(saisines::reference.like(format!("%{suffix}")))),
+        None => found,
+    }
+}
+
+/// The words typed, folded like the stored name key and split on anything but letters and
+/// digits (as SQLite's FTS5 tokenizer splits the name).
+fn name_words(text: &str) -> Vec<String> {
+    normalize_key(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// A search by personal data is an access to personal data: the audit log records who
@@ -191,6 +241,37 @@ fn year_bounds(year: i32) -> Option<(NaiveDate, NaiveDate)> {
     Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?))
 }
 
+fn is_postgres(conn: &DbConn) -> bool {
+    matches!(conn, DbConn::Postgresql(_))
+}
+
+/// The saisines strictly past `cursor` in `order`.
+fn past(query: Boxed<'_>, order: SortOrder, c: Cursor) -> Boxed<'_> {
+    match order {
+        SortOrder::NewestFirst => query.filter(
+            saisines::received_on
+                .lt(c.received_on)
+                .or(saisines::received_on.eq(c.received_on).and(saisines::id.lt(c.id))),
+        ),
+        SortOrder::OldestFirst => query.filter(
+            saisines::received_on
+                .gt(c.received_on)
+                .or(saisines::received_on.eq(c.received_on).and(saisines::id.gt(c.id))),
+        ),
+    }
+}
+
+fn ordered(query: Boxed<'_>, order: SortOrder) -> Boxed<'_> {
+    match order {
+        SortOrder::NewestFirst => query.order((saisines::received_on.desc(), saisines::id.desc())),
+        SortOrder::OldestFirst => query.order((saisines::received_on.asc(), saisines::id.asc())),
+    }
+}
+
+fn cursor_of(row: &SaisineRow) -> Cursor {
+    Cursor { received_on: row.received_on, id: row.id }
+}
+
 /// One page of the filtered list, `limit` saisines at most.
 pub fn page(
     conn: &mut DbConn,
@@ -199,34 +280,72 @@ pub fn page(
     after: Option<Cursor>,
     limit: i64,
 ) -> DbResult<Page> {
-    let mut query = filtered(filter);
-    query = match (order, after) {
-        (SortOrder::NewestFirst, Some(c)) => query.filter(
-            saisines::received_on
-                .lt(c.received_on)
-                .or(saisines::received_on.eq(c.received_on).and(saisines::id.lt(c.id))),
-        ),
-        (SortOrder::OldestFirst, Some(c)) => query.filter(
-            saisines::received_on
-                .gt(c.received_on)
-                .or(saisines::received_on.eq(c.received_on).and(saisines::id.gt(c.id))),
-        ),
-        (_, None) => query,
-    };
-    query = match order {
-        SortOrder::NewestFirst => query.order((saisines::received_on.desc(), saisines::id.desc())),
-        SortOrder::OldestFirst => query.order((saisines::received_on.asc(), saisines::id.asc())),
-    };
-    let mut rows: Vec<SaisineRow> = query.select(SaisineRow::as_select()).limit(limit + 1).load(conn)?;
+    let mut query = filtered(conn, filter)?;
+    if let Some(c) = after {
+        query = past(query, order, c);
+    }
+    let mut rows: Vec<SaisineRow> =
+        ordered(query, order).select(SaisineRow::as_select()).limit(limit + 1).load(conn)?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next = if has_more { rows.last().map(|r| Cursor { received_on: r.received_on, id: r.id }) } else { None };
-    Ok(Page { saisines: with_motifs(conn, rows)?, next })
+    let next = if has_more { rows.last().map(cursor_of) } else { None };
+    // Something lies before a page that starts after a cursor (the row of the cursor at least).
+    let previous = after.and(rows.first().map(cursor_of));
+    Ok(Page { saisines: with_motifs(conn, rows)?, next, previous })
 }
 
-/// How many saisines the filter matches in all.
+/// The page that ends just before `before`: the same query walked backwards (the reversed
+/// order, then the rows turned round), so that going back costs what going forward costs.
+pub fn page_before(
+    conn: &mut DbConn,
+    filter: &ListFilter,
+    order: SortOrder,
+    before: Cursor,
+    limit: i64,
+) -> DbResult<Page> {
+    let reversed = match order {
+        SortOrder::NewestFirst => SortOrder::OldestFirst,
+        SortOrder::OldestFirst => SortOrder::NewestFirst,
+    };
+    let query = past(filtered(conn, filter)?, reversed, before);
+    let mut rows: Vec<SaisineRow> =
+        ordered(query, reversed).select(SaisineRow::as_select()).limit(limit + 1).load(conn)?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    rows.reverse();
+    let previous = if has_more { rows.first().map(cursor_of) } else { None };
+    // The row of the cursor follows this page.
+    let next = rows.last().map(cursor_of);
+    Ok(Page { saisines: with_motifs(conn, rows)?, next, previous })
+}
+
+/// Beyond this many, the list says « plus de 10 000 » rather than counting on.
+pub const COUNT_BOUND: i64 = 10_000;
+
+/// How many saisines match, counted up to a bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Total {
+    /// The number, or the bound when there are more.
+    pub count: i64,
+    /// False when there are more than `count`.
+    pub exact: bool,
+}
+
+/// How many saisines the filter matches, counting no further than `COUNT_BOUND` + 1: the cost
+/// stays that of 10,001 index entries whatever the table holds.
+pub fn count_up_to(conn: &mut DbConn, filter: &ListFilter) -> DbResult<Total> {
+    let ids: Vec<i32> = filtered(conn, filter)?.select(saisines::id).limit(COUNT_BOUND + 1).load(conn)?;
+    let found = ids.len() as i64;
+    Ok(if found > COUNT_BOUND {
+        Total { count: COUNT_BOUND, exact: false }
+    } else {
+        Total { count: found, exact: true }
+    })
+}
+
+/// How many saisines the filter matches in all (an export's audit record).
 pub fn count(conn: &mut DbConn, filter: &ListFilter) -> DbResult<i64> {
-    Ok(filtered(filter).count().get_result(conn)?)
+    Ok(filtered(conn, filter)?.count().get_result(conn)?)
 }
 
 /// Years that have saisines, newest first: the year filter offers them.

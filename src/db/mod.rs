@@ -33,6 +33,7 @@ pub mod search_keys;
 pub mod sessions;
 pub mod setup;
 pub mod users;
+pub mod write_gate;
 
 pub use pool::{DbBackend, DbConn, DbPool};
 

@@ -7,7 +7,8 @@ use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use super::connection::{
-    establish, ping, read_snapshot, write_transaction, write_transaction_as, DbBackend, DbConn, Target,
+    establish, establish_tuned, ping, read_snapshot, write_transaction, write_transaction_as, DbBackend, DbConn,
+    Target, Tuning,
 };
 use super::{DbError, DbResult};
 
@@ -21,6 +22,7 @@ const MIGRATION_LOCK: i64 = 0x6d65_6469_6174;
 #[derive(Debug, Clone)]
 pub struct Manager {
     target: Target,
+    tuning: Tuning,
 }
 
 impl ManageConnection for Manager {
@@ -28,7 +30,7 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, Self::Error> {
-        establish(&self.target).map_err(|e| match e {
+        establish_tuned(&self.target, &self.tuning).map_err(|e| match e {
             DbError::Connection(e) => diesel::r2d2::Error::ConnectionError(e),
             DbError::Query(e) => diesel::r2d2::Error::QueryError(e),
             other => {
@@ -73,13 +75,28 @@ pub fn migrate(url: &str) -> DbResult<usize> {
     Ok(applied)
 }
 
-/// The pool the server shares between requests.
-pub fn build_pool(url: &str, size: u32) -> DbResult<DbPool> {
-    let manager = Manager { target: Target::parse(url)? };
+/// The pool's shape: how many connections, and how each is set up.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub size: u32,
+    /// SQLite's page cache for the whole pool, in MiB.
+    pub sqlite_cache_mib: u32,
+    /// PostgreSQL's bound on one statement, in seconds (0: none).
+    pub statement_timeout_seconds: u64,
+}
+
+/// The pool the server shares between requests. Connections idle for a minute are closed
+/// (one stays open), so the memory a burst of load took is given back.
+pub fn build_pool(url: &str, settings: PoolSettings) -> DbResult<DbPool> {
+    let size = settings.size.max(1);
+    let tuning = Tuning::pool(settings.sqlite_cache_mib, size, settings.statement_timeout_seconds);
+    let manager = Manager { target: Target::parse(url)?, tuning };
     // The first connection tells the real error (a wrong password, an unknown database).
-    establish(&manager.target)?;
+    establish_tuned(&manager.target, &tuning)?;
     Pool::builder()
-        .max_size(size.max(1))
+        .max_size(size)
+        .min_idle(Some(1))
+        .idle_timeout(Some(Duration::from_secs(60)))
         .connection_timeout(Duration::from_secs(30))
         .build(manager)
         .map_err(|e| DbError::Config(format!("ouverture de la base : {e}")))

@@ -24,19 +24,33 @@ pub enum Privacy {
     Whole,
 }
 
-/// Writes an export: the byte order mark and the header first, then one line per saisine.
-pub struct Writer {
-    inner: csv::Writer<Vec<u8>>,
+/// Writes an export: the byte order mark and the header first, then one line per saisine,
+/// into a buffer (`new`) or any output (`to`: a streamed response).
+pub struct Writer<W: std::io::Write = Vec<u8>> {
+    inner: csv::Writer<W>,
     privacy: Privacy,
 }
 
-impl Writer {
-    pub fn new(privacy: Privacy) -> Result<Writer, csv::Error> {
+impl Writer<Vec<u8>> {
+    pub fn new(privacy: Privacy) -> Result<Writer<Vec<u8>>, csv::Error> {
+        Writer::to(Vec::new(), privacy)
+    }
+
+    /// The whole file, as bytes (UTF-8).
+    pub fn finish(self) -> Result<Vec<u8>, csv::Error> {
+        self.inner.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
+}
+
+impl<W: std::io::Write> Writer<W> {
+    /// Starts the file on `out`.
+    pub fn to(mut out: W, privacy: Privacy) -> Result<Writer<W>, csv::Error> {
+        out.write_all(BOM.as_bytes())?;
         let mut inner = csv::WriterBuilder::new()
             .delimiter(SEPARATOR)
             .terminator(csv::Terminator::CRLF)
             .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(BOM.as_bytes().to_vec());
+            .from_writer(out);
         inner.write_record(COLUMNS)?;
         Ok(Writer { inner, privacy })
     }
@@ -47,9 +61,9 @@ impl Writer {
         self.inner.write_record(fields.iter().map(|f| neutralised(f).into_owned()))
     }
 
-    /// The whole file, as bytes (UTF-8).
-    pub fn finish(self) -> Result<Vec<u8>, csv::Error> {
-        self.inner.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    /// Hands what is buffered to the output.
+    pub fn flush(&mut self) -> Result<(), csv::Error> {
+        Ok(self.inner.flush()?)
     }
 }
 

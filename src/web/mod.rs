@@ -52,6 +52,7 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
         .attach(fairings::RequestLog)
         .attach(sweeper::fairing())
         .attach(mailer::fairing())
+        .attach(views_flushed_at_shutdown())
         .mount("/", html::routes())
         .mount("/", assets::routes())
         .mount("/", health::routes())
@@ -71,6 +72,18 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
                 announce_setup_link(rocket).await;
             })
         }))
+}
+
+/// A stopping server writes the views it still holds before it exits.
+fn views_flushed_at_shutdown() -> AdHoc {
+    AdHoc::on_shutdown("Journal des consultations", |rocket| {
+        Box::pin(async move {
+            if let Some(state) = rocket.state::<AppState>() {
+                let views = state.views.clone();
+                let _ = rocket::tokio::task::spawn_blocking(move || views.close()).await;
+            }
+        })
+    })
 }
 
 /// The secret key the figment now holds (created or configured).
@@ -109,7 +122,12 @@ fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
             if applied > 0 {
                 tracing::info!(applied, "migrations appliquées");
             }
-            crate::db::pool::build_pool(&url, config.database_pool_size)
+            let settings = crate::db::pool::PoolSettings {
+                size: config.database_pool_size,
+                sqlite_cache_mib: config.sqlite_cache_mib,
+                statement_timeout_seconds: config.statement_timeout_seconds,
+            };
+            crate::db::pool::build_pool(&url, settings)
         })
         .await;
         match ready {
@@ -119,7 +137,16 @@ fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
                 let secrets = SecretBox::new(&secret, "totp");
                 let signer = Signer::new(&secret, "partenaires");
                 let proxies = config.proxies().unwrap_or_default();
-                Ok(rocket.manage(AppState { pool, clock, config, secrets, signer, secure_cookies, proxies }))
+                let every = std::time::Duration::from_millis(config.audit_flush_ms);
+                let views = match crate::app::audit_queue::ViewLog::start(pool.clone(), every) {
+                    Ok(views) => views,
+                    Err(e) => {
+                        tracing::error!(error = %e, "journal des consultations : démarrage impossible");
+                        return Err(rocket);
+                    }
+                };
+                let state = AppState { pool, clock, config, secrets, signer, secure_cookies, proxies, views };
+                Ok(rocket.manage(state))
             }
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "base de données indisponible");

@@ -30,6 +30,8 @@ pub struct ListQuery {
     pub q: Option<String>,
     pub sort: Option<String>,
     pub after: Option<String>,
+    /// The page that ends just before this cursor (the "page précédente" link).
+    pub before: Option<String>,
     /// `me`, `none` or an account id.
     pub assigned: Option<String>,
     /// `en_retard`, `relance` or `prise_en_charge`: what is due (stored deadlines).
@@ -43,6 +45,7 @@ pub struct ListRequest {
     pub filter: ListFilter,
     pub order: SortOrder,
     pub after: Option<Cursor>,
+    pub before: Option<Cursor>,
 }
 
 fn given(value: &Option<String>) -> Option<String> {
@@ -128,18 +131,10 @@ impl ListQuery {
                 SortOrder::NewestFirst
             }
         };
-        let after = match given(&self.after) {
-            None => None,
-            Some(text) => match Cursor::decode(&text) {
-                Some(cursor) => Some(cursor),
-                None => {
-                    errors.push(FieldError::new("after", "invalid_cursor", "curseur de pagination invalide"));
-                    None
-                }
-            },
-        };
+        let after = cursor(&self.after, "after", &mut errors);
+        let before = cursor(&self.before, "before", &mut errors);
         if errors.is_empty() {
-            Ok(ListRequest { filter, order, after })
+            Ok(ListRequest { filter, order, after, before })
         } else {
             Err(DomainError::Invalid(errors))
         }
@@ -147,7 +142,12 @@ impl ListQuery {
 
     /// The same query pointing at the next page.
     pub fn with_after(&self, cursor: Option<Cursor>) -> ListQuery {
-        ListQuery { after: cursor.map(|c| c.encode()), ..self.clone() }
+        ListQuery { after: cursor.map(|c| c.encode()), before: None, ..self.clone() }
+    }
+
+    /// The same query pointing at the page before `cursor`.
+    pub fn with_before(&self, cursor: Cursor) -> ListQuery {
+        ListQuery { after: None, before: Some(cursor.encode()), ..self.clone() }
     }
 
     /// The query string of this request (for the "next page" link).
@@ -164,6 +164,7 @@ impl ListQuery {
             ("assigned", &self.assigned),
             ("echeance", &self.echeance),
             ("after", &self.after),
+            ("before", &self.before),
         ];
         pairs
             .iter()
@@ -171,6 +172,15 @@ impl ListQuery {
             .collect::<Vec<_>>()
             .join("&")
     }
+}
+
+fn cursor(value: &Option<String>, field: &str, errors: &mut Vec<FieldError>) -> Option<Cursor> {
+    let text = given(value)?;
+    let cursor = Cursor::decode(&text);
+    if cursor.is_none() {
+        errors.push(FieldError::new(field, "invalid_cursor", "curseur de pagination invalide"));
+    }
+    cursor
 }
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded.
@@ -217,6 +227,7 @@ mod tests {
                 after: fields[8].clone(),
                 assigned: fields[9].clone(),
                 echeance: fields[10].clone(),
+                before: fields[11].clone(),
                 limit,
             };
             let role = if reader { Role::Lecteur } else { Role::Mediateur };

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rocket::request::{FromRequest, Outcome, Request};
 
+use crate::app::audit_queue::ViewLog;
 use crate::app::{AppError, AppResult};
 use crate::auth::secret_box::SecretBox;
 use crate::auth::signing::Signer;
@@ -23,12 +24,24 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The reverse proxies allowed to name the client's address (`trusted_proxies`).
     pub proxies: Vec<std::net::IpAddr>,
+    /// Views of personal data, written in batches by one writer (`app::audit_queue`).
+    pub views: ViewLog,
 }
 
 /// A handle on the pool for one request; database work runs on the blocking thread pool.
-pub struct Db(DbPool);
+pub struct Db(DbPool, ViewLog);
 
 impl Db {
+    /// The pool itself, for work that takes a connection per step (a streamed export).
+    pub fn pool(&self) -> DbPool {
+        self.0.clone()
+    }
+
+    /// The queue that records views of personal data.
+    pub fn views(&self) -> ViewLog {
+        self.1.clone()
+    }
+
     pub async fn run<T, F>(&self, work: F) -> DbResult<T>
     where
         T: Send + 'static,
@@ -75,7 +88,7 @@ impl<'r> FromRequest<'r> for Db {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         match request.rocket().state::<AppState>() {
-            Some(state) => Outcome::Success(Db(state.pool.clone())),
+            Some(state) => Outcome::Success(Db(state.pool.clone(), state.views.clone())),
             None => Outcome::Error((rocket::http::Status::ServiceUnavailable, ())),
         }
     }

@@ -85,7 +85,10 @@ fn migrations_mirror_each_other_and_every_table_is_copied() {
     let dir = TestDir::sqlite();
     let mediation::db::DbConn::Sqlite(mut conn) = crate::support::connect(&dir) else { unreachable!() };
     let tables: BTreeSet<String> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%'",
+        // The name search's FTS5 index (and its shadow tables) is rebuilt from `saisines` by
+        // triggers: not data to copy.
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%' \
+         AND name NOT LIKE 'saisine_names%'",
     )
     .load::<Name>(&mut conn)
     .unwrap()

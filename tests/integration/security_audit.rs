@@ -12,6 +12,8 @@ const VIEWED: &str = "donnees_personnelles_consultees";
 /// The details of every "personal data viewed" record about `reference`, oldest first.
 fn views(app: &TestApp, reference: &str) -> Vec<String> {
     use mediation::db::schema::audit_log;
+    // Views are queued and written in batches: write what waits first.
+    mediation::app::audit_queue::flush_all();
     audit_log::table
         .filter(audit_log::action.eq(VIEWED))
         .filter(audit_log::target.eq(reference))

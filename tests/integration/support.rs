@@ -360,9 +360,10 @@ impl TestApp {
         body["total"].as_i64().expect("total")
     }
 
-    /// The audit log's actions, oldest first.
+    /// The audit log's actions, oldest first (views waiting in the queue written first).
     pub fn audit_actions(&self) -> Vec<(String, String, String)> {
         use diesel::prelude::*;
+        mediation::app::audit_queue::flush_all();
         use mediation::db::schema::audit_log;
         audit_log::table
             .order(audit_log::id.asc())

@@ -1,9 +1,10 @@
 //! `/api/v1/saisines`: list, get, create, update, assign, and each move.
 //!
 //! Readers get every direct identifier masked. Mediators and administrators get a saisine
-//! whole, and every answer that carries it whole (reading, timeline, creation, change, move,
-//! assignment, reminder) is recorded in the audit log in the same transaction as the read
-//! that fills the answer: no unmasked answer leaves without its audit record.
+//! whole, and every answer that carries it whole is recorded in the audit log: a write's
+//! answer (creation, change, move, assignment, reminder) in the write's own transaction; a
+//! plain read (a saisine, its timeline) through the queue of views (`app::audit_queue`),
+//! handed over before the answer leaves and written within a second.
 
 use rocket::http::Status;
 use rocket::response::status::Created;
@@ -14,10 +15,9 @@ use serde_json::json;
 
 use super::model::{EventJson, SaisineFull, SaisineInput, SaisineSummary};
 use crate::app::{self, Actor, AppResult, Stamp};
-use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
 use crate::db::saisines;
-use crate::db::{audit, events, list, DbConn};
+use crate::db::{events, list, DbConn};
 use crate::domain::{Reference, Saisine};
 use crate::web::auth::{Mediator, Reader};
 use crate::web::context::Now;
@@ -66,26 +66,34 @@ async fn list_saisines(
     let (page, total) = db
         .run(move |conn| {
             list::record_search(conn, &actor, &request.filter, at)?;
-            Ok((
-                list::page(conn, &request.filter, request.order, request.after, limit)?,
-                list::count(conn, &request.filter)?,
-            ))
+            let page = match request.before {
+                Some(before) => list::page_before(conn, &request.filter, request.order, before, limit)?,
+                None => list::page(conn, &request.filter, request.order, request.after, limit)?,
+            };
+            Ok((page, list::count_up_to(conn, &request.filter)?))
         })
         .await?;
     let reveal = user.0.role.sees_personal_data();
     let items: Vec<SaisineSummary> = page.saisines.iter().map(|s| SaisineSummary::new(s, now.today, reveal)).collect();
-    Ok(Json(json!({ "items": items, "total": total, "next_cursor": page.next.map(|c| c.encode()) })))
+    // `total` stops at 10,000: `total_exact` says whether there are more.
+    Ok(Json(json!({
+        "items": items,
+        "total": total.count,
+        "total_exact": total.exact,
+        "next_cursor": page.next.map(|c| c.encode()),
+        "previous_cursor": page.previous.map(|c| c.encode()),
+    })))
 }
 
 /// One saisine: whole for mediators and administrators (the view is audited), masked for readers.
 #[get("/saisines/<reference>")]
 async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Result<Json<Value>, ApiError> {
     let reveal = user.0.role.sees_personal_data();
-    let actor = user.0.actor();
+    let (actor, views) = (user.0.actor(), db.views());
     let saisine = db
         .act(move |conn| {
             if reveal {
-                read_whole(conn, reference, &actor, "api", now.at)
+                app::audit_queue::reveal(conn, &views, reference, &actor, "api", now.at)
             } else {
                 Ok(saisines::find(conn, reference)?)
             }
@@ -102,18 +110,15 @@ async fn get_saisine(user: Reader, reference: Reference, db: Db, now: Now) -> Re
 #[get("/saisines/<reference>/evenements")]
 async fn timeline(user: Reader, reference: Reference, db: Db, now: Now) -> Result<Json<Vec<EventJson>>, ApiError> {
     let reveal = user.0.role.sees_personal_data();
-    let (actor, at) = (user.0.actor(), now.at);
+    let (actor, at, views) = (user.0.actor(), now.at, db.views());
     // A mediator's timeline shows edited names and addresses whole: recorded like a read.
     let events = db
         .act(move |conn| {
-            app::write(conn, |conn| {
-                let id = saisines::find(conn, reference)?.id;
-                if reveal {
-                    let target = reference.to_string();
-                    audit::record(conn, &actor, AuditAction::PersonalDataViewed, &target, "api : historique", at)?;
-                }
-                Ok(events::for_saisine(conn, id)?)
-            })
+            let id = saisines::find(conn, reference)?.id;
+            if reveal {
+                views.record(conn, &actor, &reference.to_string(), "api : historique", at)?;
+            }
+            Ok(events::for_saisine(conn, id)?)
         })
         .await?;
     Ok(Json(events.iter().map(|e| EventJson::new(e, reveal)).collect()))

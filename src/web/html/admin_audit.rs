@@ -55,7 +55,10 @@ fn filter_of(query: &AuditQuery) -> (AuditFilter, Option<String>) {
 #[get("/admin/journal?<query..>")]
 async fn journal(_admin: Admin, query: AuditQuery, db: Db, layout: Layout) -> Result<Template, PageError> {
     let (filter, error) = filter_of(&query);
-    let before = query.before;
+    let (before, views) = (query.before, db.views());
+    // The journal shows every view made so far, queued ones included (the writer needs a
+    // connection of the pool: flushed before this request takes one).
+    let _ = rocket::tokio::task::spawn_blocking(move || views.flush()).await;
     let (entries, accounts) =
         db.run(move |conn| Ok((audit::search(conn, &filter, before, PAGE)?, users::list(conn)?))).await?;
     let labelled: Vec<_> = entries

@@ -65,8 +65,8 @@ async fn create(
     }
 }
 
-/// The edit form holds every personal field whole: opening it is recorded in the audit log,
-/// in the transaction that reads the saisine.
+/// The edit form holds every personal field whole: opening it is recorded in the audit log
+/// (queued, like every view: `app::audit_queue`).
 #[get("/saisines/<reference>/modifier")]
 async fn edit_form(
     user: Mediator,
@@ -75,10 +75,10 @@ async fn edit_form(
     layout: Layout,
     now: Now,
 ) -> Result<Template, PageError> {
-    let actor = user.0.actor();
+    let (actor, views) = (user.0.actor(), db.views());
     let (saisine, lists) = db
         .act(move |conn| {
-            let saisine = app::saisines::reveal(conn, reference, &actor, "modification", now.at)?;
+            let saisine = app::audit_queue::reveal(conn, &views, reference, &actor, "modification", now.at)?;
             Ok((saisine, ReferenceLists::load(conn)?))
         })
         .await?;

@@ -1,19 +1,27 @@
 //! The saisines of a filter (the list's own query string) as CSV, in the interchange format:
 //! masked for every role, whole for administrators only, and then recorded in the audit log.
-//! The same saisines, masked, as a spreadsheet in French for reading (`export.xlsx`).
+//!
+//! The file is streamed: a blocking task reads the saisines in keyset batches (a pool
+//! connection taken per batch, never held while the client reads) and hands the lines to the
+//! response through a channel of a few chunks. Memory stays constant whatever the number of
+//! rows; a client that goes away closes the channel and the reading stops at the next chunk.
 
-use rocket::http::ContentType;
+use std::io::{self, Write};
+use std::pin::Pin;
+
+use rocket::futures::stream::{self, Stream};
+use rocket::http::{ContentType, Header};
+use rocket::request::Request;
+use rocket::response::stream::ByteStream;
+use rocket::response::Responder;
+use rocket::tokio::sync::mpsc;
 use rocket::{get, routes, Route};
 
-use super::reports::Download;
 use crate::auth::audit::AuditAction;
 use crate::db::audit::{self, Actor};
 use crate::db::list::{self, Cursor, ListFilter, SortOrder};
-use crate::db::reference_lists::ReferenceLists;
-use crate::db::{DbConn, DbError, DbResult};
-use crate::domain::Saisine;
+use crate::db::{pool, DbPool, DbResult};
 use crate::report::csv::{self, Privacy};
-use crate::report::xlsx;
 use crate::web::auth::{Admin, CurrentUser, Reader};
 use crate::web::context::Now;
 use crate::web::error::PageError;
@@ -22,17 +30,82 @@ use crate::web::state::Db;
 
 /// Saisines read per query while the file is written.
 const BATCH: i64 = 1_000;
+/// Bytes handed to the response at a time, and chunks waiting at most.
+const CHUNK: usize = 64 * 1024;
+const CHUNKS_AHEAD: usize = 4;
 
-/// Calls `each` on every saisine of the filter, oldest first, a batch at a time; how many.
-fn for_each(conn: &mut DbConn, filter: &ListFilter, mut each: impl FnMut(&Saisine) -> DbResult<()>) -> DbResult<usize> {
+type Body = Pin<Box<dyn Stream<Item = Vec<u8>> + Send>>;
+
+/// A CSV file sent as it is written.
+pub struct CsvStream {
+    body: ByteStream<Body>,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+impl<'r> Responder<'r, 'r> for CsvStream {
+    fn respond_to(self, request: &'r Request<'_>) -> rocket::response::Result<'r> {
+        let mut response = self.body.respond_to(request)?;
+        response.set_header(self.content_type);
+        response.set_header(self.disposition);
+        Ok(response)
+    }
+}
+
+/// The response's side of the channel: bytes gathered into chunks; a closed channel (the
+/// client went away) is a broken pipe, which ends the writing.
+struct ChannelOut {
+    buffer: Vec<u8>,
+    chunks: mpsc::Sender<Vec<u8>>,
+}
+
+impl ChannelOut {
+    fn send(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+        self.chunks.blocking_send(chunk).map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "client parti"))
+    }
+}
+
+impl Write for ChannelOut {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ExportError {
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error("écriture du CSV : {0}")]
+    Csv(#[from] ::csv::Error),
+}
+
+/// Every saisine of the filter, oldest first, written to `out`; returns how many.
+fn write_all(pool: &DbPool, filter: &ListFilter, privacy: Privacy, out: impl Write) -> Result<usize, ExportError> {
+    let mut writer = csv::Writer::to(out, privacy)?;
     let mut after: Option<Cursor> = None;
     let mut lines = 0;
     loop {
-        let page = list::page(conn, filter, SortOrder::OldestFirst, after, BATCH)?;
-        lines += page.saisines.len();
+        let page = {
+            let mut conn = pool.get().map_err(crate::db::DbError::from)?;
+            list::page(&mut conn, filter, SortOrder::OldestFirst, after, BATCH)?
+        };
         for saisine in &page.saisines {
-            each(saisine)?;
+            writer.write(saisine)?;
         }
+        lines += page.saisines.len();
+        writer.flush()?;
         match page.next {
             Some(next) => after = Some(next),
             None => return Ok(lines),
@@ -40,95 +113,74 @@ fn for_each(conn: &mut DbConn, filter: &ListFilter, mut each: impl FnMut(&Saisin
     }
 }
 
-/// Every saisine of the filter, oldest first, as a CSV file; and how many.
-fn write_all(conn: &mut DbConn, filter: &ListFilter, privacy: Privacy) -> DbResult<(Vec<u8>, usize)> {
-    let failed = |e: ::csv::Error| DbError::Config(format!("écriture du CSV : {e}"));
-    let mut out = csv::Writer::new(privacy).map_err(failed)?;
-    let lines = for_each(conn, filter, |saisine| out.write(saisine).map_err(failed))?;
-    Ok((out.finish().map_err(failed)?, lines))
+/// Starts the reading task and answers with the stream it feeds.
+fn csv_stream(pool: DbPool, filter: ListFilter, privacy: Privacy, name: &str) -> CsvStream {
+    let (sender, receiver) = mpsc::channel::<Vec<u8>>(CHUNKS_AHEAD);
+    rocket::tokio::task::spawn_blocking(move || {
+        let out = ChannelOut { buffer: Vec::with_capacity(CHUNK), chunks: sender };
+        match write_all(&pool, &filter, privacy, out) {
+            Ok(lines) => tracing::info!(lines, "export CSV envoyé"),
+            Err(ExportError::Csv(e)) if matches!(e.kind(), ::csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe) =>
+            {
+                tracing::info!("export CSV interrompu : le client est parti")
+            }
+            // The headers are gone: the file ends short, and the log says why.
+            Err(e) => tracing::error!(error = %e, "export CSV interrompu"),
+        }
+    });
+    let chunks = stream::unfold(receiver, |mut receiver| async move { receiver.recv().await.map(|c| (c, receiver)) });
+    CsvStream {
+        body: ByteStream(Box::pin(chunks) as Body),
+        content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+        disposition: Header::new("Content-Disposition", format!("attachment; filename=\"{name}\"")),
+    }
 }
 
-/// Every saisine of the filter, oldest first, masked, as a spreadsheet.
-fn write_workbook(conn: &mut DbConn, filter: &ListFilter) -> DbResult<Vec<u8>> {
-    let failed = |e: rust_xlsxwriter::XlsxError| DbError::Config(format!("écriture du tableur : {e}"));
-    let lists = ReferenceLists::load(conn)?;
-    let mut out = xlsx::Writer::new(Privacy::Masked).map_err(failed)?;
-    for_each(conn, filter, |saisine| out.write(saisine, &lists).map_err(failed))?;
-    out.finish().map_err(failed)
-}
-
-fn checked_filter(query: &ListQuery, user: &CurrentUser, today: chrono::NaiveDate) -> Result<ListFilter, PageError> {
+pub(super) fn checked_filter(
+    query: &ListQuery,
+    user: &CurrentUser,
+    today: chrono::NaiveDate,
+) -> Result<ListFilter, PageError> {
     query.check(user.id, user.role, today).map(|request| request.filter).map_err(|e| PageError::Invalid(e.to_string()))
 }
 
-fn file_name(query: &ListQuery, today: chrono::NaiveDate, whole: bool) -> String {
+pub(super) fn file_name(query: &ListQuery, today: chrono::NaiveDate, whole: bool) -> String {
     let scope = query.year.as_deref().filter(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()));
     let scope = scope.map(str::to_string).unwrap_or_else(|| today.to_string());
     format!("saisines-{scope}{}.csv", if whole { "-complet" } else { "" })
 }
 
-fn xlsx_download(bytes: Vec<u8>, name: &str) -> Download {
-    let xlsx = ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    Download::new(bytes, xlsx, "attachment", name)
-}
-
-fn csv_download(bytes: Vec<u8>, name: &str) -> Download {
-    let csv = ContentType::new("text", "csv").with_params(("charset", "utf-8"));
-    Download::new(bytes, csv, "attachment", name)
-}
-
 #[get("/saisines/export.csv?<query..>")]
-async fn export_masked(user: Reader, query: ListQuery, db: Db, now: Now) -> Result<Download, PageError> {
+async fn export_masked(user: Reader, query: ListQuery, db: Db, now: Now) -> Result<CsvStream, PageError> {
     let filter = checked_filter(&query, &user.0, now.today)?;
-    let actor = user.0.actor();
-    let at = now.at;
-    let (text, _) = db
-        .run(move |conn| {
-            list::record_search(conn, &actor, &filter, at)?;
-            write_all(conn, &filter, Privacy::Masked)
-        })
-        .await?;
-    Ok(csv_download(text, &file_name(&query, now.today, false)))
-}
-
-/// The masked export as a spreadsheet: allowed to the same people as the masked CSV.
-#[get("/saisines/export.xlsx?<query..>")]
-async fn export_workbook(user: Reader, query: ListQuery, db: Db, now: Now) -> Result<Download, PageError> {
-    let filter = checked_filter(&query, &user.0, now.today)?;
-    let actor = user.0.actor();
-    let at = now.at;
-    let bytes = db
-        .run(move |conn| {
-            list::record_search(conn, &actor, &filter, at)?;
-            write_workbook(conn, &filter)
-        })
-        .await?;
-    let name = file_name(&query, now.today, false).replace(".csv", ".xlsx");
-    Ok(xlsx_download(bytes, &name))
+    let (actor, at, searched) = (user.0.actor(), now.at, filter.clone());
+    db.run(move |conn| list::record_search(conn, &actor, &searched, at)).await?;
+    Ok(csv_stream(db.pool(), filter, Privacy::Masked, &file_name(&query, now.today, false)))
 }
 
 #[get("/saisines/export-complet.csv?<query..>")]
-async fn export_whole(admin: Admin, query: ListQuery, db: Db, now: Now) -> Result<Download, PageError> {
+async fn export_whole(admin: Admin, query: ListQuery, db: Db, now: Now) -> Result<CsvStream, PageError> {
     let filter = checked_filter(&query, &admin.0, now.today)?;
     let actor: Actor = admin.0.actor();
     // A searched NIR, e-mail or phone stays out of the audit log: `record_search` notes it masked.
     let personal = filter.search.as_ref().and_then(|s| s.personal_key()).is_some();
     let filters = ListQuery { q: if personal { None } else { query.q.clone() }, ..query.with_after(None) };
     let filters = filters.to_query_string();
-    let at = now.at;
-    let (text, _) = db
-        .run(move |conn| {
-            list::record_search(conn, &actor, &filter, at)?;
-            let (text, lines) = write_all(conn, &filter, Privacy::Whole)?;
+    let (at, audited) = (now.at, filter.clone());
+    // Recorded before the first byte leaves, with the number of saisines the filter matches then.
+    db.run(move |conn| -> DbResult<()> {
+        pool::write_transaction(conn, |conn| {
+            list::record_search(conn, &actor, &audited, at)?;
+            let lines = list::count(conn, &audited)?;
             let details =
                 format!("{lines} saisine(s) ; filtres : {}", if filters.is_empty() { "aucun" } else { &filters });
-            audit::record(conn, &actor, AuditAction::ExportUnmasked, "saisines", &details, at)?;
-            Ok((text, lines))
+            audit::record(conn, &actor, AuditAction::ExportUnmasked, "saisines", &details, at)
         })
-        .await?;
-    Ok(csv_download(text, &file_name(&query, now.today, true)))
+    })
+    .await?;
+    Ok(csv_stream(db.pool(), filter, Privacy::Whole, &file_name(&query, now.today, true)))
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![export_masked, export_whole, export_workbook]
+    routes![export_masked, export_whole]
 }

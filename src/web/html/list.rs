@@ -40,10 +40,13 @@ async fn saisines(
         .run(move |conn| {
             list::record_search(conn, &actor, &filter, at)?;
             let page = match request {
-                Some(r) => Some(list::page(conn, &r.filter, r.order, r.after, limit)?),
+                Some(r) => Some(match r.before {
+                    Some(before) => list::page_before(conn, &r.filter, r.order, before, limit)?,
+                    None => list::page(conn, &r.filter, r.order, r.after, limit)?,
+                }),
                 None => None,
             };
-            let total = list::count(conn, &filter)?;
+            let total = list::count_up_to(conn, &filter)?;
             Ok((page, total, list::years(conn)?, ReferenceLists::load(conn)?, users::assignable(conn)?))
         })
         .await?;
@@ -53,16 +56,20 @@ async fn saisines(
         .as_ref()
         .map(|p| p.saisines.iter().map(|s| ListItem::new(s, &lists, now.today, reveal)).collect())
         .unwrap_or_default();
-    let next_link =
-        page.and_then(|p| p.next).map(|c| format!("/saisines?{}", query.with_after(Some(c)).to_query_string()));
-    let first_link = query.after.as_ref().map(|_| format!("/saisines?{}", query.with_after(None).to_query_string()));
+    let next_link = page
+        .as_ref()
+        .and_then(|p| p.next)
+        .map(|c| format!("/saisines?{}", query.with_after(Some(c)).to_query_string()));
+    let previous = page.as_ref().and_then(|p| p.previous);
+    let previous_link = previous.map(|c| format!("/saisines?{}", query.with_before(c).to_query_string()));
+    let first_link = previous.map(|_| format!("/saisines?{}", query.with_after(None).to_query_string()));
     let export_query = query.with_after(None).to_query_string();
     let filtered = !export_query.is_empty();
     Ok((
         status,
         Template::render(
             "saisines/list.html",
-            context! { layout, items, total, query, errors, years, next_link, first_link, filtered, assignable,
+            context! { layout, items, total, query, errors, years, next_link, previous_link, first_link, filtered, assignable,
             export_query, choices: FormChoices::new(&lists, &[], None) },
         ),
     ))

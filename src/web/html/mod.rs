@@ -13,6 +13,7 @@ mod attachments;
 mod catchers;
 mod digest;
 mod edit;
+mod export_xlsx;
 mod exports;
 mod form;
 mod indicators;
@@ -48,6 +49,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(indicators::routes());
     routes.extend(reports::routes());
     routes.extend(exports::routes());
+    routes.extend(export_xlsx::routes());
     routes.extend(admin_letters::routes());
     routes.extend(admin_outbox::routes());
     routes.extend(letters::routes());

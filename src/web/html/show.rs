@@ -8,9 +8,7 @@ use rocket::{get, post, routes, Either, FromForm, Route};
 use super::form::FormErrors;
 use super::step_letters::Mail;
 use crate::app::{self, AppError, Stamp};
-use crate::auth::audit::AuditAction;
 use crate::auth::UserId;
-use crate::db::audit;
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::saisines;
 use crate::db::{attachments, events, queue, users};
@@ -45,14 +43,15 @@ async fn render(
 ) -> Result<Template, PageError> {
     let reveal = viewer.role.sees_personal_data();
     let actor = viewer.actor();
-    let (at, today) = (now.at, now.today);
+    let (at, today, views) = (now.at, now.today, db.views());
     let (letters, outbox) = correspondence(db, reference, reveal).await?;
     let (saisine, timeline, lists, assignable, (settings, queue_entry), files, duplicates) = db
         .run(move |conn| {
             let saisine = saisines::find(conn, reference)?;
             let timeline = events::for_saisine(conn, saisine.id)?;
             if reveal {
-                audit::record(conn, &actor, AuditAction::PersonalDataViewed, &reference.to_string(), "", at)?;
+                // Queued: a page view is not a write transaction (`app::audit_queue`).
+                views.record(conn, &actor, &reference.to_string(), "", at)?;
             }
             let follow_up = queue::entry_of(conn, &saisine, today)?;
             let files = attachments::list(conn, saisine.id)?;

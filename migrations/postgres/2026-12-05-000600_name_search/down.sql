@@ -1,0 +1,2 @@
+DROP INDEX saisines_reference_prefix;
+DROP INDEX saisines_name_trigrams;

@@ -1,0 +1,104 @@
+//! Lists at depth: the count stops at 10,000, pages go back as well as forward by keyset,
+//! and the name search goes through its index.
+
+use std::collections::BTreeSet;
+
+use rocket::http::Status;
+use serde_json::Value;
+
+use crate::support::{connect, SaisineBuilder, TestApp};
+
+fn references(body: &Value) -> Vec<String> {
+    body["items"].as_array().unwrap().iter().map(|i| i["reference"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn beyond_ten_thousand_the_count_says_so() {
+    let app = TestApp::new();
+    crate::perf_data::load(&mut connect(&app.dir), 10_003);
+    let (status, body) = app.get_json("/api/v1/saisines?limit=5");
+    assert_eq!(status, Status::Ok);
+    assert_eq!((body["total"].as_i64(), body["total_exact"].as_bool()), (Some(10_000), Some(false)));
+    let page = app.browser.page("/saisines");
+    assert!(page.contains("Plus de 10 000 saisines"), "{page}");
+    // A narrower filter is counted exactly.
+    let (_, narrow) = app.get_json("/api/v1/saisines?q=lefevre&limit=5");
+    assert_eq!((narrow["total"].as_i64(), narrow["total_exact"].as_bool()), (Some(1_429), Some(true)));
+}
+
+#[test]
+fn the_previous_page_is_the_page_before_both_ways() {
+    let app = TestApp::new();
+    crate::perf_data::load(&mut connect(&app.dir), 23);
+    for sort in ["desc", "asc"] {
+        let mut pages = Vec::new();
+        let (_, mut body) = app.get_json(&format!("/api/v1/saisines?sort={sort}&limit=5"));
+        assert!(body["previous_cursor"].is_null(), "the first page has none before it");
+        loop {
+            pages.push(references(&body));
+            let Some(next) = body["next_cursor"].as_str().map(str::to_string) else { break };
+            body = app.get_json(&format!("/api/v1/saisines?sort={sort}&limit=5&after={next}")).1;
+        }
+        assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [5, 5, 5, 5, 3]);
+        // Back from the last page, page by page, to the first.
+        for n in (0..pages.len() - 1).rev() {
+            let before = body["previous_cursor"].as_str().expect("a page before").to_string();
+            body = app.get_json(&format!("/api/v1/saisines?sort={sort}&limit=5&before={before}")).1;
+            assert_eq!(references(&body), pages[n], "{sort}, page {n}");
+        }
+        assert!(body["previous_cursor"].is_null());
+    }
+    let second = app.browser.page("/saisines?after=2025-01-03.20");
+    assert!(second.contains("Page précédente") && second.contains("rel=\"prev\""), "{second}");
+    assert!(!app.browser.page("/saisines").contains("Page précédente"));
+}
+
+#[test]
+fn a_name_is_found_by_the_beginning_of_any_of_its_words() {
+    let app = TestApp::new();
+    let zoe = app.create(&SaisineBuilder::default().name("Zoé L'Hôte-Lefèvre"));
+    let other = app.create(&SaisineBuilder::default().name("Marc Lefebvre"));
+    let found = |q: &str| -> BTreeSet<String> {
+        let (status, body) = app.get_json(&format!("/api/v1/saisines?q={q}"));
+        assert_eq!(status, Status::Ok, "{q}");
+        references(&body).into_iter().collect()
+    };
+    assert_eq!(found("lef"), BTreeSet::from([zoe.clone(), other.clone()]));
+    assert_eq!(found("LEFEVRE"), BTreeSet::from([zoe.clone()]));
+    assert_eq!(found("hote"), BTreeSet::from([zoe.clone()]));
+    assert_eq!(found("zo%C3%A9%20lef"), BTreeSet::from([zoe.clone()]));
+    assert_eq!(found("marc%20lefebvre"), BTreeSet::from([other.clone()]));
+    assert!(found("%22%2A").is_empty(), "quotes and stars typed are not FTS syntax");
+    // An edited name is searched under its new words.
+    let patched =
+        app.patch_json(&format!("/api/v1/saisines/{other}"), &serde_json::json!({ "requester_name": "Marc Durand" }));
+    assert_eq!(patched.status(), Status::Ok);
+    assert_eq!(found("lef"), BTreeSet::from([zoe]));
+    assert_eq!(found("durand"), BTreeSet::from([other]));
+}
+
+#[test]
+fn the_name_search_and_the_count_use_indexes_on_sqlite() {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    let dir = crate::support::TestDir::sqlite();
+    let mediation::db::DbConn::Sqlite(mut conn) = connect(&dir) else { unreachable!() };
+    let mut plan = |sql: &str| -> String {
+        diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+            .load::<Step>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.detail)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let by_name = plan(
+        "SELECT id FROM saisines WHERE saisines.id IN (SELECT rowid FROM saisine_names WHERE saisine_names MATCH '\"lef\"*') \
+         OR (reference >= 'lef' AND reference <= 'lef\u{10FFFF}') ORDER BY received_on DESC, id DESC LIMIT 51",
+    );
+    assert!(by_name.contains("VIRTUAL TABLE INDEX") && !by_name.contains("SCAN saisines "), "{by_name}");
+}
