@@ -211,7 +211,7 @@ mod tests {
         /// Whatever a query string holds, the list answers with a request or field errors.
         #[test]
         fn any_list_query_is_checked_without_panicking(
-            fields in proptest::collection::vec(text(), 11),
+            fields in proptest::collection::vec(text(), 12),
             limit in proptest::option::of(any::<i64>()),
             reader in any::<bool>(),
         ) {

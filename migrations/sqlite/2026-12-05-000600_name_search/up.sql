@@ -8,6 +8,9 @@ CREATE VIRTUAL TABLE saisine_names USING fts5(
     tokenize = 'unicode61',
     prefix = '2 3'
 );
+-- A name removed (anonymisation) leaves no trace in the index's pages either: FTS5 otherwise
+-- keeps deleted terms until its segments are merged.
+INSERT INTO saisine_names (saisine_names, rank) VALUES ('secure-delete', 1);
 
 CREATE TRIGGER saisine_names_inserted AFTER INSERT ON saisines BEGIN
     INSERT INTO saisine_names (rowid, name_key) VALUES (new.id, new.name_key);
