@@ -54,10 +54,13 @@ fn sqlite(url: &str) -> SqliteConnection {
     conn
 }
 
-/// The tables of a SQLite database, as its schema lists them.
+/// The tables of a SQLite database, as its schema lists them; not the name search's FTS5
+/// index (`saisine_names` and its shadow tables), which SQLite derives from `saisines` and
+/// PostgreSQL replaces with a trigram index.
 fn sqlite_tables(conn: &mut SqliteConnection) -> BTreeSet<String> {
     diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%'",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%' \
+         AND name NOT LIKE 'saisine_names%'",
     )
     .load::<Name>(conn)
     .unwrap()
