@@ -10,7 +10,7 @@ use crate::support::{nir_with_key, SaisineBuilder, TestApp, TestDir};
 
 const HEADER: &str = "reference,received_on,channel,requester_type,partner,process,motifs,status,taken_on,outcome,closed_on,requester_name,nir,email,phone,summary";
 
-fn run_cli(dir: &TestDir, args: &[&str], file: &str) -> std::process::Output {
+pub fn run_cli(dir: &TestDir, args: &[&str], file: &str) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_mediation"))
         .arg("import")
         .args(args)
@@ -21,7 +21,7 @@ fn run_cli(dir: &TestDir, args: &[&str], file: &str) -> std::process::Output {
         .expect("mediation import")
 }
 
-fn write(dir: &TestDir, name: &str, content: &[u8]) -> String {
+pub fn write(dir: &TestDir, name: &str, content: &[u8]) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
     path.to_string_lossy().to_string()

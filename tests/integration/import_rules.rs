@@ -11,8 +11,9 @@ use mediation::domain::deadlines::DeadlineSettings;
 use rocket::http::Status;
 use serde_json::{json, Value};
 
+use crate::import::{run_cli, write};
 use crate::partner::multipart;
-use crate::support::{connect, noon, Browser, SaisineBuilder, TestApp, TestDir};
+use crate::support::{connect, noon, Browser, SaisineBuilder, TestApp};
 
 const HEADER: &str = "reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary;documents_requested_on;documents_due_on";
 
@@ -66,23 +67,6 @@ fn errors_of(page: &str) -> Vec<(u64, String)> {
 
 fn expected(rows: &[(u64, &str)]) -> Vec<(u64, String)> {
     rows.iter().map(|(r, c)| (*r, c.to_string())).collect()
-}
-
-fn run_cli(dir: &TestDir, args: &[&str], path: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_mediation"))
-        .arg("import")
-        .args(args)
-        .arg(path)
-        .env("MEDIATION_DATA_DIR", dir.path())
-        .env("MEDIATION_DATABASE_URL", &dir.url)
-        .output()
-        .expect("mediation import")
-}
-
-fn write(dir: &TestDir, name: &str, content: &[u8]) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, content).unwrap();
-    path.to_string_lossy().to_string()
 }
 
 fn stdout(output: &std::process::Output) -> String {

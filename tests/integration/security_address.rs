@@ -106,7 +106,7 @@ fn rocket_reads_no_address_header_of_its_own() {
 
 #[test]
 fn the_partner_form_limit_holds_whatever_address_the_client_claims() {
-    use crate::security_sessions::{partner_fields, partner_token};
+    use crate::partner::{token as partner_token, valid_fields as partner_fields};
     let app = TestApp::configured(TODAY, |f| f.merge(("partner_form_per_hour", 2)));
     let partner = app.anonymous();
     let tokens: Vec<String> = (0..3).map(|_| partner_token(&partner)).collect();

@@ -7,7 +7,7 @@ use chrono::Duration;
 use rocket::http::{ContentType, Status};
 use rocket::local::blocking::LocalResponse;
 
-use crate::support::{nir_with_key, Browser, TestApp, MEDIATOR_EMAIL, PASSWORD};
+use crate::support::{Browser, TestApp, MEDIATOR_EMAIL, PASSWORD};
 
 /// The `Set-Cookie` line of `name` in a response.
 fn set_cookie(response: &LocalResponse<'_>, name: &str) -> String {
@@ -88,34 +88,8 @@ fn the_server_binary_refuses_to_start_without_its_secret_key() {
     assert!(stderr.contains("clé secrète") && stderr.contains("ne démarre pas"), "{stderr}");
 }
 
-pub fn partner_fields(token: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("form_token", token.to_string()),
-        ("partner", "defenseur_des_droits".into()),
-        ("organisation", "Défenseur des droits — délégation de Lyon".into()),
-        ("contact_name", "Claire Déléguée".into()),
-        ("contact_email", "claire.deleguee@defenseurdesdroits.fr".into()),
-        ("requester_name", "Yanis Benali".into()),
-        ("nir", nir_with_key("1850169123456")),
-        ("consent", "on".into()),
-        ("process", "revenus_remplacement".into()),
-        ("motifs", "paiement_non_recu".into()),
-        ("account", "Aucune indemnité versée.".into()),
-    ]
-}
-
-pub fn partner_token(partner: &Browser) -> String {
-    let page = partner.page("/partenaires/saisine");
-    let marker = r#"name="form_token" value=""#;
-    let start = page.find(marker).expect("jeton du formulaire") + marker.len();
-    page[start..start + page[start..].find('"').unwrap()].to_string()
-}
-
 fn submit<'c>(partner: &'c Browser, token: &str) -> LocalResponse<'c> {
-    let fields = partner_fields(token);
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (content_type, body) = crate::partner::multipart(&fields, &[]);
-    partner.client.post("/partenaires/saisine").header(content_type).body(body).dispatch()
+    crate::partner::send(partner, &crate::partner::valid_fields(token), &[])
 }
 
 #[test]
@@ -123,7 +97,7 @@ fn a_partner_form_token_is_accepted_once_across_instances() {
     let app = TestApp::new();
     // Two instances of the application on one database.
     let (first, second) = (app.anonymous(), app.anonymous());
-    let token = partner_token(&first);
+    let token = crate::partner::token(&first);
     app.clock.advance(Duration::seconds(20));
     assert_eq!(submit(&first, &token).status(), Status::SeeOther);
     let replayed = submit(&second, &token);
@@ -132,7 +106,7 @@ fn a_partner_form_token_is_accepted_once_across_instances() {
     assert_eq!(submit(&first, &token).status(), Status::UnprocessableEntity);
     assert_eq!(app.count(), 1, "one saisine for one token");
     // A fresh token still works.
-    let fresh = partner_token(&second);
+    let fresh = crate::partner::token(&second);
     app.clock.advance(Duration::seconds(20));
     assert_eq!(submit(&second, &fresh).status(), Status::SeeOther);
     assert_eq!(app.count(), 2);

@@ -1,13 +1,12 @@
 //! Administrators set the deadlines the application watches.
 
 use crate::web::template::{context, Template};
-use rocket::http::Status;
-use rocket::response::{Flash, Redirect};
-use rocket::{get, post, routes, Either, FromForm, Route};
+use rocket::{get, post, routes, FromForm, Route};
 use serde::Serialize;
 
 use super::form::FormErrors;
-use crate::app::{self, AppError};
+use super::settings_form::{self, Saved, SettingsAnswer};
+use crate::app;
 use crate::db::deadline_settings;
 use crate::domain::deadlines::{DayCount, SettingsDraft};
 use crate::web::auth::{Admin, Protected};
@@ -73,24 +72,18 @@ async fn save(
     db: Db,
     layout: Layout,
     now: Now,
-) -> Result<Either<Flash<Redirect>, (Status, Template)>, PageError> {
+) -> Result<SettingsAnswer, PageError> {
     let values = form.0;
-    let settings = match values.draft().validate() {
-        Ok(settings) => settings,
-        Err(e) => {
-            let page = render(layout, &values, FormErrors::new(e.field_errors()));
-            return Ok(Either::Right((Status::UnprocessableEntity, page)));
-        }
-    };
     let actor = admin.0.actor();
-    match db.act(move |conn| app::admin::save_deadlines(conn, &settings, &actor, now.at)).await {
-        Ok(()) => Ok(Either::Left(Flash::success(Redirect::to("/admin/delais"), "Délais enregistrés."))),
-        Err(AppError::Domain(e)) => {
-            let page = render(layout, &values, FormErrors::new(e.field_errors()));
-            Ok(Either::Right((Status::UnprocessableEntity, page)))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let saved = Saved { page: "/admin/delais", message: "Délais enregistrés." };
+    settings_form::save(
+        &db,
+        values.draft().validate(),
+        move |conn, settings| app::admin::save_deadlines(conn, settings, &actor, now.at),
+        |e| render(layout, &values, FormErrors::new(e.field_errors())),
+        saved,
+    )
+    .await
 }
 
 pub fn routes() -> Vec<Route> {

@@ -8,6 +8,7 @@ use rocket::{get, post, routes, Either, FromForm, Route};
 use serde::Serialize;
 
 use super::form::FormErrors;
+use super::settings_form::{self, Saved, SettingsAnswer};
 use crate::app::{self, AppError};
 use crate::db::retention;
 use crate::domain::retention::RetentionDraft;
@@ -43,10 +44,6 @@ fn render(layout: Layout, values: &RetentionForm, errors: FormErrors) -> Templat
     Template::render("admin/retention.html", context! { layout, values, errors })
 }
 
-fn refused(layout: Layout, values: &RetentionForm, error: &DomainError) -> (Status, Template) {
-    (Status::UnprocessableEntity, render(layout, values, FormErrors::new(error.field_errors())))
-}
-
 #[get("/admin/conservation")]
 async fn show(_admin: Admin, db: Db, layout: Layout) -> Result<Template, PageError> {
     let settings = db.run(retention::load).await?;
@@ -60,21 +57,18 @@ async fn save(
     db: Db,
     layout: Layout,
     now: Now,
-) -> Result<Either<Flash<Redirect>, (Status, Template)>, PageError> {
+) -> Result<SettingsAnswer, PageError> {
     let values = form.0;
-    let settings = match values.draft().validate() {
-        Ok(settings) => settings,
-        Err(e) => return Ok(Either::Right(refused(layout, &values, &e))),
-    };
     let actor = admin.0.actor();
-    match db.act(move |conn| app::admin::save_retention(conn, &settings, &actor, now.at)).await {
-        Ok(()) => Ok(Either::Left(Flash::success(
-            Redirect::to("/admin/conservation"),
-            "Durées de conservation enregistrées.",
-        ))),
-        Err(AppError::Domain(e)) => Ok(Either::Right(refused(layout, &values, &e))),
-        Err(other) => Err(other.into()),
-    }
+    let saved = Saved { page: "/admin/conservation", message: "Durées de conservation enregistrées." };
+    settings_form::save(
+        &db,
+        values.draft().validate(),
+        move |conn, settings| app::admin::save_retention(conn, settings, &actor, now.at),
+        |e| render(layout, &values, FormErrors::new(e.field_errors())),
+        saved,
+    )
+    .await
 }
 
 #[derive(Debug, Default, FromForm, Serialize)]

@@ -25,6 +25,7 @@ mod privacy;
 mod queue;
 mod reports;
 mod satisfaction;
+mod settings_form;
 mod show;
 mod signin;
 pub(crate) mod step_letters;
