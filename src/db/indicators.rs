@@ -21,7 +21,11 @@ fn lifecycles(rows: Vec<ClockRow>) -> DbResult<Vec<Lifecycle>> {
 pub fn for_period(conn: &mut DbConn, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> DbResult<Indicators> {
     let settings = deadline_settings::load(conn)?;
     let rows =
-        saisines::table.filter(saisines::received_on.between(from, to)).select(ClockRow::as_select()).load(conn)?;
+        saisines::table
+            .filter(saisines::received_on.between(from, to))
+            .filter(figures::counted())
+            .select(ClockRow::as_select())
+            .load(conn)?;
     let delays = DelayFigures::compute(&figures::delays(conn, from, to)?, today);
     Ok(indicators::compute(&settings, &lifecycles(rows)?, delays, today))
 }
