@@ -139,10 +139,14 @@ async fn merge(
             let message = format!("La saisine {other} est fusionnée dans celle-ci : son historique y est joint.");
             Ok(Flash::success(Redirect::to(format!("/saisines/{reference}")), message))
         }
-        Err(AppError::Domain(e)) => Ok(Flash::error(
-            Redirect::to(format!("/saisines/{reference}/doublons/{other}")),
-            format!("Fusion refusée : {e}."),
-        )),
+        Err(AppError::Domain(e)) => {
+            // Back to the comparison; there is none of a saisine with itself.
+            let back = match reference == other {
+                true => format!("/saisines/{reference}"),
+                false => format!("/saisines/{reference}/doublons/{other}"),
+            };
+            Ok(Flash::error(Redirect::to(back), format!("Fusion refusée : {e}.")))
+        }
         Err(other) => Err(other.into()),
     }
 }
