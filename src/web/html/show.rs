@@ -124,11 +124,8 @@ async fn assign(
     }
 }
 
-/// The last segment of every URL a form on the saisine's page posts to, and the part of the
-/// page its form is in.
-pub struct PostedTo(String);
-
-/// Those posted to elsewhere than the move route: assignment, reminder, attachments, letters.
+/// Those posted to elsewhere than the move route, and the part of the page their form is in:
+/// assignment, reminder, attachments, letters.
 const OTHER_POSTS: [(&str, &str); 4] = [
     ("attribution", "action-attribution"),
     ("relance", "action-relance"),
@@ -136,22 +133,19 @@ const OTHER_POSTS: [(&str, &str); 4] = [
     ("courriers", "courriers"),
 ];
 
-impl<'a> FromParam<'a> for PostedTo {
-    type Error = &'a str;
-
-    fn from_param(param: &'a str) -> Result<Self, Self::Error> {
-        if let Ok(step) = Step::from_param(param) {
-            return Ok(PostedTo(format!("action-{}", step.slug())));
-        }
-        OTHER_POSTS.iter().find(|(slug, _)| *slug == param).map(|(_, anchor)| PostedTo(anchor.to_string())).ok_or(param)
+/// The part of the page whose form posts to `/saisines/<ref>/<posted>`.
+fn section_of(posted: &str) -> Option<String> {
+    if let Ok(step) = Step::from_param(posted) {
+        return Some(format!("action-{}", step.slug()));
     }
+    OTHER_POSTS.iter().find(|(slug, _)| *slug == posted).map(|(_, anchor)| anchor.to_string())
 }
 
 /// A GET of a URL forms post to (a reload after a refusal, a link kept): the saisine's page,
-/// at the form's section.
+/// at the form's section. Any other URL is not found.
 #[get("/saisines/<reference>/<posted>", rank = 7)]
-fn reload(_user: Reader, reference: Reference, posted: PostedTo) -> Redirect {
-    Redirect::to(format!("/saisines/{reference}#{}", posted.0))
+fn reload(_user: Reader, reference: Reference, posted: &str) -> Option<Redirect> {
+    section_of(posted).map(|anchor| Redirect::to(format!("/saisines/{reference}#{anchor}")))
 }
 
 pub fn routes() -> Vec<Route> {
