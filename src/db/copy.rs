@@ -295,7 +295,11 @@ fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn Fn
             .filter(saisines::id.gt(last))
             .order(saisines::id.asc())
             .limit(BATCH)
-            .select((SaisineRow::as_select(), ScheduleRow::as_select(), (saisines::anonymised_at, saisines::merged_into)))
+            .select((
+                SaisineRow::as_select(),
+                ScheduleRow::as_select(),
+                (saisines::anonymised_at, saisines::merged_into),
+            ))
             .load(source)?;
         let Some(tail) = rows.last() else { break };
         last = tail.0.id;
@@ -361,7 +365,10 @@ fn saisine_values(
     SaisineTail,
     SaisineReferral,
     super::models::ScheduleRow,
-    (diesel::dsl::Eq<saisines::anonymised_at, Option<NaiveDateTime>>, diesel::dsl::Eq<saisines::merged_into, Option<i32>>),
+    (
+        diesel::dsl::Eq<saisines::anonymised_at, Option<NaiveDateTime>>,
+        diesel::dsl::Eq<saisines::merged_into, Option<i32>>,
+    ),
 ) {
     use saisines as s;
     (

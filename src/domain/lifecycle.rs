@@ -257,7 +257,8 @@ pub enum Move {
 }
 
 impl Move {
-    pub const ALL: [Move; 5] = [Move::TakeUp, Move::RequestDocuments, Move::ReceiveDocuments, Move::Close, Move::Reopen];
+    pub const ALL: [Move; 5] =
+        [Move::TakeUp, Move::RequestDocuments, Move::ReceiveDocuments, Move::Close, Move::Reopen];
 
     /// A well-formed instance of the move, dated `on`: only the stage can refuse it.
     fn probe(self, on: NaiveDate) -> Action {

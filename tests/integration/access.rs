@@ -67,6 +67,7 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Post, "/api/v1/saisines") | (Patch, "/api/v1/saisines/<reference>") => Mediator,
         (Post, "/api/v1/saisines/<reference>/<step>") | (Post, "/api/v1/saisines/<reference>/attribution") => Mediator,
         (Post, "/api/v1/saisines/<reference>/relance") => Mediator,
+        (Post, "/api/v1/saisines/<reference>/fusion") => Mediator,
         (Get, "/admin/modeles") | (Get, "/admin/modeles/<code>") | (Post, "/admin/modeles/<code>") => Admin,
         (Get, "/admin/entete") | (Post, "/admin/entete") => Admin,
         (Get, "/admin/envois") => Reader,

@@ -66,7 +66,10 @@ fn merging_joins_the_timelines_once_and_closes_the_other_pointing_to_the_one_kep
     assert_eq!(app.timeline_kinds(&other).last().map(String::as_str), Some("fusionnee_dans"));
     assert_eq!(app.timeline_kinds(&kept).last().map(String::as_str), Some("fusion"));
     let banner = app.browser.page(&format!("/saisines/{other}"));
-    assert!(banner.contains(&format!("fusionnée dans la saisine\n  <a href=\"/saisines/{kept}\">{kept}</a>")), "{banner}");
+    assert!(
+        banner.contains(&format!("fusionnée dans la saisine\n  <a href=\"/saisines/{kept}\">{kept}</a>")),
+        "{banner}"
+    );
     assert!(!banner.contains("id=\"t-actions\""), "a merged saisine offers no action");
     let reopened = app.post_form(&format!("/saisines/{other}/reouverture"), &[("reason", "Erreur")]);
     assert_eq!(reopened.status(), Status::Conflict);
@@ -111,7 +114,8 @@ fn a_merge_is_refused_when_anonymised_already_merged_the_same_or_not_a_mediator(
     let c = app.create(&SaisineBuilder::default());
     let refused = |kept: &str, other: &str, reason: &str| {
         let to = merge(&app, kept, other);
-        let back = if kept == other { format!("/saisines/{kept}") } else { format!("/saisines/{kept}/doublons/{other}") };
+        let back =
+            if kept == other { format!("/saisines/{kept}") } else { format!("/saisines/{kept}/doublons/{other}") };
         assert_eq!(to, back, "refused: back to the comparison");
         let page = app.browser.page(&to);
         assert!(page.contains(&format!("Fusion refusée : {reason}")), "{reason}\n{page}");
@@ -133,4 +137,18 @@ fn a_merge_is_refused_when_anonymised_already_merged_the_same_or_not_a_mediator(
     refused(&b, &a, &format!("la saisine {b} a déjà été fusionnée dans la saisine {a}"));
     let merges = app.audit_actions().into_iter().filter(|(action, _, _)| action == "doublon_fusionne").count();
     assert_eq!(merges, 1, "refusals leave no audit record");
+}
+
+#[test]
+fn the_api_merges_a_duplicate_and_says_why_it_refuses() {
+    let app = TestApp::new();
+    let kept = app.create(&SaisineBuilder::default());
+    let other = app.create(&SaisineBuilder::default());
+    let answer = app.post_json(&format!("/api/v1/saisines/{kept}/fusion"), &json!({ "other": other }));
+    assert_eq!(answer.status(), Status::Ok);
+    assert_eq!(answer.into_json::<serde_json::Value>().expect("JSON")["reference"], kept.as_str());
+    assert_eq!(app.saisine(&other)["status"], "cloturee");
+    let again = app.post_json(&format!("/api/v1/saisines/{kept}/fusion"), &json!({ "other": other }));
+    assert_eq!(again.status(), Status::Conflict);
+    assert_eq!(again.into_json::<serde_json::Value>().expect("JSON")["code"], "already_merged");
 }

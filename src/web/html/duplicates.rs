@@ -131,9 +131,8 @@ async fn merge(
     now: Now,
 ) -> Result<Flash<Redirect>, PageError> {
     let (actor, today, at) = (user.0.actor(), now.today, now.at);
-    let done = db
-        .act(move |conn| app::duplicates::merge(conn, reference, other, today, &Stamp { actor: &actor, at }))
-        .await;
+    let done =
+        db.act(move |conn| app::duplicates::merge(conn, reference, other, today, &Stamp { actor: &actor, at })).await;
     match done {
         Ok(()) => {
             let message = format!("La saisine {other} est fusionnée dans celle-ci : son historique y est joint.");

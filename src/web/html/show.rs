@@ -115,8 +115,9 @@ async fn assign(
         Some(Err(_)) => return Ok(Flash::error(back, "Attribution refusée : choisissez un médiateur dans la liste.")),
     };
     let actor = user.0.actor();
-    let done =
-        db.act(move |conn| app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })).await;
+    let done = db
+        .act(move |conn| app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at }))
+        .await;
     match done {
         Ok(()) => Ok(Flash::success(back, "Attribution enregistrée.")),
         Err(AppError::Domain(e)) => Ok(Flash::error(back, format!("Attribution refusée : {e}."))),
