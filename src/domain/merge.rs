@@ -3,7 +3,8 @@
 //! (`figures::counts_in_figures`).
 
 use super::error::DomainError;
-use super::lifecycle::{Lifecycle, Move};
+use super::lifecycle::Lifecycle;
+use super::moves::Move;
 use super::Reference;
 
 /// What the merge rules read of each saisine.

@@ -25,6 +25,9 @@ fn offered(page: &str) -> Vec<&'static str> {
     SECTIONS.iter().copied().filter(|s| page.contains(&format!("id=\"action-{s}\""))).collect()
 }
 
+/// A move posted, its fields, and the status of its refusal.
+type Refused<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status);
+
 fn location(response: &rocket::local::blocking::LocalResponse<'_>) -> String {
     response.headers().get_one("Location").expect("a redirection").to_string()
 }
@@ -78,7 +81,7 @@ fn after_a_refused_step_a_reload_of_its_url_shows_the_saisine() {
     let r = app.create(&SaisineBuilder::default());
     let other = app.create(&SaisineBuilder::default());
     // Each move route refused on a received saisine (by the lifecycle, or for its input).
-    let refused: [(&str, Vec<(&str, &str)>, Status); 6] = [
+    let refused: [Refused; 6] = [
         ("reception-pieces", vec![], Status::Conflict),
         ("demande-pieces", vec![("description", "RIB"), ("due_on", "2026-07-01")], Status::Conflict),
         ("reouverture", vec![("reason", "Rappel")], Status::Conflict),
