@@ -137,6 +137,8 @@ pub(crate) fn apply_to(
     if matches!(action, Action::Reopen { .. }) {
         let anonymised = crate::db::retention::anonymised_at(conn, current.id)?.is_some();
         crate::domain::lifecycle::check_not_anonymised(action, anonymised)?;
+        let merged_into = crate::db::merges::merged_into(conn, current.id)?.and_then(|(_, r)| r.parse().ok());
+        crate::domain::merge::check_not_merged(merged_into)?;
     }
     let next = current.lifecycle.apply(action, today)?;
     store::set_lifecycle(conn, current.id, &next)?;

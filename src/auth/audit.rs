@@ -64,4 +64,5 @@ audit_actions! {
     AuditLogPurged => "journal_purge", "Journal d'audit : enregistrements anciens supprimés";
     PersonalDataExported => "droit_acces", "Document de droit d'accès produit";
     HistoryRectified => "historique_rectifie", "Historique rectifié";
+    DuplicateMerged => "doublon_fusionne", "Doublon fusionné";
 }

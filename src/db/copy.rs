@@ -291,11 +291,15 @@ fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn Fn
     use super::models::{SaisineRow, ScheduleRow};
     let mut last = 0;
     loop {
-        let rows: Vec<(SaisineRow, ScheduleRow, Option<NaiveDateTime>)> = saisines::table
+        let rows: Vec<(SaisineRow, ScheduleRow, SaisineMarks)> = saisines::table
             .filter(saisines::id.gt(last))
             .order(saisines::id.asc())
             .limit(BATCH)
-            .select((SaisineRow::as_select(), ScheduleRow::as_select(), saisines::anonymised_at))
+            .select((
+                SaisineRow::as_select(),
+                ScheduleRow::as_select(),
+                (saisines::anonymised_at, saisines::merged_into),
+            ))
             .load(source)?;
         let Some(tail) = rows.last() else { break };
         last = tail.0.id;
@@ -306,6 +310,15 @@ fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn Fn
     }
     Ok(())
 }
+
+/// When a saisine was anonymised, and the saisine it was merged into.
+type SaisineMarks = (Option<NaiveDateTime>, Option<i32>);
+
+/// The columns of those marks.
+type SaisineMarkColumns = (
+    diesel::dsl::Eq<saisines::anonymised_at, Option<NaiveDateTime>>,
+    diesel::dsl::Eq<saisines::merged_into, Option<i32>>,
+);
 
 type SaisineHead = (
     diesel::dsl::Eq<saisines::id, i32>,
@@ -351,14 +364,8 @@ type SaisineReferral = (
 );
 
 fn saisine_values(
-    (r, schedule, anonymised_at): (super::models::SaisineRow, super::models::ScheduleRow, Option<NaiveDateTime>),
-) -> (
-    SaisineHead,
-    SaisineTail,
-    SaisineReferral,
-    super::models::ScheduleRow,
-    diesel::dsl::Eq<saisines::anonymised_at, Option<NaiveDateTime>>,
-) {
+    (r, schedule, (anonymised_at, merged_into)): (super::models::SaisineRow, super::models::ScheduleRow, SaisineMarks),
+) -> (SaisineHead, SaisineTail, SaisineReferral, super::models::ScheduleRow, SaisineMarkColumns) {
     use saisines as s;
     (
         (
@@ -402,7 +409,7 @@ fn saisine_values(
             s::phone_key.eq(r.phone_key),
         ),
         schedule,
-        s::anonymised_at.eq(anonymised_at),
+        (s::anonymised_at.eq(anonymised_at), s::merged_into.eq(merged_into)),
     )
 }
 

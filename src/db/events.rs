@@ -40,20 +40,27 @@ pub fn append(
 
 /// Oldest first, in the order they were written.
 pub fn for_saisine(conn: &mut DbConn, saisine: SaisineId) -> DbResult<Vec<Event>> {
-    let rows: Vec<(String, NaiveDateTime, String, String)> = events::table
-        .filter(events::saisine_id.eq(saisine.0))
+    Ok(for_saisines(conn, &[saisine.0])?.into_iter().map(|(_, event)| event).collect())
+}
+
+/// The entries of several saisines (one kept and the duplicates merged into it), each with
+/// its saisine's id, in the order they were written: each entry once.
+pub fn for_saisines(conn: &mut DbConn, ids: &[i32]) -> DbResult<Vec<(i32, Event)>> {
+    let rows: Vec<(i32, String, NaiveDateTime, String, String)> = events::table
+        .filter(events::saisine_id.eq_any(ids))
         .order(events::id.asc())
-        .select((events::kind, events::occurred_at, events::actor, events::details))
+        .select((events::saisine_id, events::kind, events::occurred_at, events::actor, events::details))
         .load(conn)?;
     rows.into_iter()
-        .map(|(kind, occurred_at, actor, details)| {
-            Ok(Event {
+        .map(|(saisine, kind, occurred_at, actor, details)| {
+            let event = Event {
                 kind: EventKind::from_code(&kind)
                     .ok_or_else(|| DbError::Corrupt(format!("type d'événement inconnu : {kind}")))?,
                 occurred_at,
                 actor,
                 details: serde_json::from_str(&details).map_err(|e| DbError::Corrupt(e.to_string()))?,
-            })
+            };
+            Ok((saisine, event))
         })
         .collect()
 }

@@ -14,6 +14,12 @@ use crate::domain::Status;
 
 type Grouped = Vec<(NaiveDate, Option<i32>, String, i64)>;
 
+/// The saisines the figures count (`domain::figures::counts_in_figures`): every one but a
+/// duplicate merged into another. Every query behind a figure or a list filters with it.
+pub fn counted() -> diesel::dsl::IsNull<saisines::merged_into> {
+    saisines::merged_into.is_null()
+}
+
 fn counts(rows: Grouped) -> DelayCounts {
     let mut counts = DelayCounts::new();
     for (received_on, days, status, n) in rows {
@@ -29,11 +35,13 @@ pub fn delays(conn: &mut DbConn, first: NaiveDate, last: NaiveDate) -> DbResult<
     let in_range = saisines::received_on.between(first, last);
     let take_up: Grouped = saisines::table
         .filter(in_range)
+        .filter(counted())
         .group_by((saisines::received_on, saisines::take_up_days, saisines::status))
         .select((saisines::received_on, saisines::take_up_days, saisines::status, count_star()))
         .load(conn)?;
     let closing: Grouped = saisines::table
         .filter(saisines::received_on.between(first, last))
+        .filter(counted())
         .group_by((saisines::received_on, saisines::processing_days, saisines::status))
         .select((saisines::received_on, saisines::processing_days, saisines::status, count_star()))
         .load(conn)?;

@@ -20,8 +20,11 @@ fn lifecycles(rows: Vec<ClockRow>) -> DbResult<Vec<Lifecycle>> {
 /// The indicators over the saisines received from `from` to `to` (both included), as of `today`.
 pub fn for_period(conn: &mut DbConn, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> DbResult<Indicators> {
     let settings = deadline_settings::load(conn)?;
-    let rows =
-        saisines::table.filter(saisines::received_on.between(from, to)).select(ClockRow::as_select()).load(conn)?;
+    let rows = saisines::table
+        .filter(saisines::received_on.between(from, to))
+        .filter(figures::counted())
+        .select(ClockRow::as_select())
+        .load(conn)?;
     let delays = DelayFigures::compute(&figures::delays(conn, from, to)?, today);
     Ok(indicators::compute(&settings, &lifecycles(rows)?, delays, today))
 }

@@ -114,7 +114,8 @@ fn escape_like(text: &str) -> String {
 
 fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResult<Boxed<'a>> {
     let postgres = is_postgres(conn);
-    let mut query = saisines::table.into_boxed();
+    // A duplicate merged into another leaves the lists (and the exports): `domain::figures`.
+    let mut query = saisines::table.filter(super::figures::counted()).into_boxed();
     // Each served by an index on the stored deadline (`saisines_late`, `saisines_queue`…).
     query = match filter.due {
         None => query,

@@ -18,6 +18,7 @@ macro_rules! count_by {
     ($conn:expr, $period:expr, $column:expr) => {
         saisines::table
             .filter(saisines::received_on.between($period.first, $period.last))
+            .filter(super::figures::counted())
             .group_by($column)
             .select(($column, count_star()))
             .load($conn)
@@ -50,13 +51,18 @@ pub fn aggregates(conn: &mut DbConn, period: Period) -> DbResult<Aggregates> {
 
 /// How many saisines were received in the period.
 pub fn received(conn: &mut DbConn, period: Period) -> DbResult<i64> {
-    Ok(saisines::table.filter(saisines::received_on.between(period.first, period.last)).count().get_result(conn)?)
+    Ok(saisines::table
+        .filter(saisines::received_on.between(period.first, period.last))
+        .filter(super::figures::counted())
+        .count()
+        .get_result(conn)?)
 }
 
 fn motifs(conn: &mut DbConn, period: Period) -> QueryResult<Vec<(String, i64)>> {
     saisine_motifs::table
         .inner_join(saisines::table)
         .filter(saisines::received_on.between(period.first, period.last))
+        .filter(super::figures::counted())
         .group_by(saisine_motifs::motif)
         .select((saisine_motifs::motif, count_star()))
         .load(conn)

@@ -16,8 +16,8 @@ use crate::domain::schedule::Schedule;
 use crate::domain::{SaisineId, Status};
 
 /// The other saisines that may be the same request as `id`: same NIR or same e-mail, received
-/// within a week, not anonymised, and not dismissed by a mediator; their ids and references,
-/// by reference.
+/// within a week, not anonymised, not merged into another, and not dismissed by a mediator;
+/// their ids and references, by reference.
 pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, String)>> {
     let (received_on, nir, email): (NaiveDate, Option<String>, Option<String>) =
         saisines::table.find(id.0).select((saisines::received_on, saisines::nir, saisines::email_key)).first(conn)?;
@@ -36,6 +36,7 @@ pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, Str
                 .filter(saisines::id.ne(id.0))
                 .filter(saisines::id.ne_all(dismissed))
                 .filter(saisines::anonymised_at.is_null())
+                .filter(saisines::merged_into.is_null())
                 .select((saisines::id, saisines::reference))
                 .load::<(i32, String)>(conn)?,
         );
@@ -48,6 +49,7 @@ pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, Str
                 .filter(saisines::id.ne(id.0))
                 .filter(saisines::id.ne_all(dismissed))
                 .filter(saisines::anonymised_at.is_null())
+                .filter(saisines::merged_into.is_null())
                 .select((saisines::id, saisines::reference))
                 .load::<(i32, String)>(conn)?,
         );

@@ -71,6 +71,7 @@ diesel::table! {
         next_due_on -> Nullable<Date>,
         possible_duplicate -> Bool,
         schedule_version -> Integer,
+        merged_into -> Nullable<Integer>,
     }
 }
 

@@ -40,6 +40,10 @@ pub enum EventKind {
     Rectifiee,
     /// The personal data and free texts removed (end of retention, or erasure on request).
     Anonymisee,
+    /// On the saisine kept: a duplicate merged into it (its reference in the text).
+    Fusion,
+    /// On the duplicate: merged into the saisine kept, and closed (its reference in the text).
+    FusionneeDans,
 }
 
 impl EventKind {
@@ -63,6 +67,8 @@ impl EventKind {
         EventKind::CourrielEchec,
         EventKind::Rectifiee,
         EventKind::Anonymisee,
+        EventKind::Fusion,
+        EventKind::FusionneeDans,
     ];
 
     pub fn code(self) -> &'static str {
@@ -86,6 +92,8 @@ impl EventKind {
             EventKind::CourrielEchec => "courriel_echec",
             EventKind::Rectifiee => "rectifiee",
             EventKind::Anonymisee => "anonymisee",
+            EventKind::Fusion => "fusion",
+            EventKind::FusionneeDans => "fusionnee_dans",
         }
     }
 
@@ -110,6 +118,8 @@ impl EventKind {
             EventKind::CourrielEchec => "Courriel non distribué",
             EventKind::Rectifiee => "Rectification de l'historique",
             EventKind::Anonymisee => "Données personnelles anonymisées",
+            EventKind::Fusion => "Fusion d'un doublon",
+            EventKind::FusionneeDans => "Fusionnée dans une autre saisine (doublon)",
         }
     }
 

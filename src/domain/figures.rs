@@ -15,6 +15,10 @@
 //! A share's base leaves out the saisines whose answer is not known yet: a saisine received
 //! yesterday and not yet taken up is neither on time nor late. A saisine closed without a prise
 //! en charge (an orientation) counts as not taken up.
+//!
+//! Which saisines count: all of them but a duplicate merged into another
+//! ([`counts_in_figures`]): its request is the kept saisine's, counted once there. Every
+//! query behind a figure selects with `db::figures::counted`.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +34,12 @@ pub const NATIONAL_TAKE_UP_DAYS: i32 = 7;
 pub const ACKNOWLEDGEMENT_DAYS: i32 = 2;
 /// "Moins d'un mois", in days.
 pub const MONTH_DAYS: i32 = 30;
+
+/// Whether a saisine counts in the figures (the report, `/indicateurs`, the queue, the lists):
+/// not when it was merged into another as a duplicate.
+pub fn counts_in_figures(merged_into: Option<super::SaisineId>) -> bool {
+    merged_into.is_none()
+}
 
 /// `count` of `base` saisines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -196,6 +206,12 @@ mod tests {
 
     fn taken(received: &str, on: &str) -> Delay {
         Delay::take_up_of(&Lifecycle::new(d(received)).apply(&Action::TakeUp { on: d(on) }, d(on)).unwrap())
+    }
+
+    #[test]
+    fn a_merged_duplicate_counts_nowhere() {
+        assert!(counts_in_figures(None));
+        assert!(!counts_in_figures(Some(crate::domain::SaisineId(1))));
     }
 
     #[test]

@@ -66,7 +66,7 @@ impl Lifecycle {
     }
 
     /// The latest date already on the saisine: no move may be dated before it.
-    fn last_date(&self) -> NaiveDate {
+    pub(super) fn last_date(&self) -> NaiveDate {
         let stage_date = match self.stage {
             Stage::AwaitingDocuments { since, .. } => Some(since),
             Stage::Closed { on, .. } => Some(on),

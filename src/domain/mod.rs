@@ -18,6 +18,8 @@ pub mod interchange;
 pub mod letter_defaults;
 pub mod letters;
 pub mod lifecycle;
+pub mod merge;
+pub mod moves;
 pub mod nir;
 pub mod outbox;
 pub mod paris;

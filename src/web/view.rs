@@ -113,10 +113,6 @@ pub struct Detail {
     pub gross_days: Option<i64>,
     pub net_days: Option<i64>,
     pub is_open: bool,
-    pub can_take_up: bool,
-    pub can_request_documents: bool,
-    pub can_receive_documents: bool,
-    pub can_close: bool,
     /// Whole personal data shown (mediators and administrators) or masked (readers).
     pub revealed: bool,
     pub assigned_to: Option<Choice>,
@@ -156,10 +152,6 @@ impl Detail {
             gross_days: lifecycle.gross_days(),
             net_days: lifecycle.net_days(),
             is_open: status.is_open(),
-            can_take_up: status == Status::Recue,
-            can_request_documents: status == Status::EnCours,
-            can_receive_documents: status == Status::AttentePieces,
-            can_close: status.is_open(),
             revealed: reveal,
             assigned_to: assignee.map(|u| Choice::new(&u.id.0.to_string(), &u.display_name)),
         }

@@ -57,12 +57,17 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Get, "/saisines/<reference>/rectification") | (Post, "/saisines/<reference>/rectification") => Mediator,
         (Get, "/a-traiter") | (Post, "/saisines/<reference>/relance") => Mediator,
         (Post, "/saisines/<reference>/doublons/<other>/ecarter") => Mediator,
+        (Get, "/saisines/<reference>/<posted>") => Reader,
+        (Get, "/saisines/<reference>/doublons/<other>") => Mediator,
+        (Post, "/saisines/<reference>/doublons/<other>/fusion") => Mediator,
+        (Get, "/saisines/<reference>/doublons/<other>/<_action>") => Mediator,
         (Get, "/indicateurs") => Reader,
         (Get, "/api/v1/saisines") | (Get, "/api/v1/saisines/<reference>") => Reader,
         (Get, "/api/v1/saisines/<reference>/evenements") | (Get, "/api/v1/referentiels") => Reader,
         (Post, "/api/v1/saisines") | (Patch, "/api/v1/saisines/<reference>") => Mediator,
         (Post, "/api/v1/saisines/<reference>/<step>") | (Post, "/api/v1/saisines/<reference>/attribution") => Mediator,
         (Post, "/api/v1/saisines/<reference>/relance") => Mediator,
+        (Post, "/api/v1/saisines/<reference>/fusion") => Mediator,
         (Get, "/admin/modeles") | (Get, "/admin/modeles/<code>") | (Post, "/admin/modeles/<code>") => Admin,
         (Get, "/admin/entete") | (Post, "/admin/entete") => Admin,
         (Get, "/admin/envois") => Reader,
@@ -79,6 +84,8 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
 fn concrete(path: &str, reference: &str, spare_account: i32) -> String {
     path.replace("<reference>", reference)
         .replace("<step>", "notes")
+        .replace("<posted>", "cloture")
+        .replace("<_action>", "fusion")
         .replace("<path..>", "app.css")
         .replace("<token>", "lien-invalide")
         .replace("<token_id>", "999")

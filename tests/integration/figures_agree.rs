@@ -1,7 +1,8 @@
 //! One definition per figure: a data set with saisines on each side of every boundary (taken up
 //! on day 2 / day 3 for the 48 hours, day 7 / day 8, closed on day 30 / day 31, waits for
-//! documents, saisines still within their delays), and the same numbers on the queue, the
-//! navigation, `/indicateurs`, the annual report (dashboard, PDF) and the CSV of its figures.
+//! documents, saisines still within their delays, a duplicate merged into another and counted
+//! nowhere), and the same numbers on the queue, the navigation, `/indicateurs`, the annual
+//! report (dashboard, PDF) and the CSV of its figures.
 //!
 //! "48 heures" with dates only: taken up at most 2 days after the day of reception (received
 //! on 1 June, taken up by 3 June).
@@ -49,6 +50,7 @@ fn received_taken(app: &TestApp, received: &str, taken: &str) -> String {
 /// | 11 | 01/08 | day 1 | open, waiting for documents past due | yes | yes | no | no (waiting) |
 /// | 12 | 10/09, another mediator's | — | open | no | no | not yet | take-up |
 /// | 13 | 20/12/2025 | — | open | (2025) | | | take-up |
+/// | 14 | 01/06, a duplicate merged into 1 (closed as orientation today) | — | — | counted nowhere | | | |
 fn data_set(app: &TestApp) {
     let s1 = received_taken(app, "2026-06-01", "2026-06-03");
     close(app, &s1, "2026-06-20", "explications");
@@ -74,6 +76,9 @@ fn data_set(app: &TestApp) {
     let given = app.post_json(&format!("/api/v1/saisines/{s12}/attribution"), &json!({"assignee": colleague.0}));
     assert_eq!(given.status(), rocket::http::Status::Ok);
     app.create(&anonymous("2025-12-20"));
+    let s14 = app.create(&anonymous("2026-06-01"));
+    let merged = app.post_json(&format!("/api/v1/saisines/{s1}/fusion"), &json!({ "other": s14 }));
+    assert_eq!(merged.status(), rocket::http::Status::Ok);
 }
 
 /// (label on /indicateurs, label in the report, CSV code, count, base, percent)

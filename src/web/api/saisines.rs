@@ -1,4 +1,4 @@
-//! `/api/v1/saisines`: list, get, create, update, assign, and each move.
+//! `/api/v1/saisines`: list, get, create, update, assign, each move, and merging a duplicate.
 //!
 //! Readers get every direct identifier masked. Mediators and administrators get a saisine
 //! whole, and every answer that carries it whole is recorded in the audit log: a write's
@@ -262,6 +262,35 @@ async fn remind(
     Ok(Json(SaisineFull::new(&saisine, now.today)))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeInput {
+    /// The duplicate merged into this saisine (closed, pointing to it).
+    other: Reference,
+}
+
+/// Merges a duplicate into this saisine: `{other}`; answers with the saisine kept.
+#[post("/saisines/<reference>/fusion", data = "<input>")]
+async fn merge(
+    user: Mediator,
+    reference: Reference,
+    input: JsonBody<'_, MergeInput>,
+    db: Db,
+    now: Now,
+) -> Result<Json<SaisineFull>, ApiError> {
+    let other = body(input)?.other;
+    let actor = user.0.actor();
+    let saisine = db
+        .act(move |conn| {
+            app::write(conn, |conn| {
+                app::duplicates::merge(conn, reference, other, now.today, &Stamp { actor: &actor, at: now.at })?;
+                read_whole(conn, reference, &actor, "api : fusion", now.at)
+            })
+        })
+        .await?;
+    Ok(Json(SaisineFull::new(&saisine, now.today)))
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![list_saisines, get_saisine, timeline, create, update, act, assign, remind]
+    routes![list_saisines, get_saisine, timeline, create, update, act, assign, remind, merge]
 }

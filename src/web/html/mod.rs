@@ -10,8 +10,10 @@ mod admin_lists;
 mod admin_outbox;
 mod admin_retention;
 mod attachments;
+mod case_page;
 mod catchers;
 mod digest;
+mod duplicates;
 mod edit;
 mod export_xlsx;
 mod exports;
@@ -37,6 +39,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(list::routes());
     routes.extend(edit::routes());
     routes.extend(show::routes());
+    routes.extend(duplicates::routes());
     routes.extend(signin::routes());
     routes.extend(account::routes());
     routes.extend(admin_accounts::routes());

@@ -45,9 +45,20 @@ impl Session<'_> {
         self.resize(1280, 800).await;
     }
 
-    /// Submits the step form of the saisine page whose action ends with `/{step}`.
-    async fn step(&self, step: &str) {
-        self.submit(&format!("form[action$='/{step}'] button[type=submit]")).await;
+    /// Opens the folded section of an action on the saisine's page.
+    async fn open_action(&self, section: &str) {
+        self.click(&format!("#action-{section} > summary")).await;
+    }
+
+    /// Submits the form of an action's section on the saisine's page (opened first).
+    async fn step(&self, section: &str) {
+        self.submit(&format!("#action-{section} form button[type=submit]")).await;
+    }
+
+    /// After a refused step form, the keyboard starts at that form's errors, in its open section.
+    async fn focus_is_on_the_step_errors(&self, section: &str) {
+        let focused = self.client.execute("return document.activeElement.id;", vec![]).await.expect("the focus");
+        assert_eq!(focused, serde_json::json!(format!("{section}-erreurs")), "focus after a refused step");
     }
 }
 
@@ -96,16 +107,30 @@ fn a_mediator_records_takes_up_requests_documents_and_closes_a_saisine() {
         page.queue_fits_a_phone().await;
         page.visit(&show).await;
 
+        page.open_action("prise-en-charge").await;
+        page.check("saisine-recue-prise-en-charge-ouverte").await;
         page.step("prise-en-charge").await;
         assert!(page.heading().await.contains("En cours"), "{}", page.heading().await);
         page.check("saisine-prise-en-charge").await;
 
+        page.open_action("demande-pieces").await;
         page.fill("#demande-pieces-description", "Attestation de salaire de l'employeur").await;
         page.step("demande-pieces").await;
         assert!(page.text().await.contains("Attestation de salaire"), "the request is in the history");
         page.check("saisine-attente-pieces").await;
+        page.open_action("reception-pieces").await;
         page.step("reception-pieces").await;
 
+        // A closing without its outcome: refused, its section open, what was typed kept.
+        page.open_action("cloture").await;
+        page.fill("#cloture-summary", "Paiement débloqué après réception de l'attestation.").await;
+        page.client
+            .execute("document.getElementById('cloture-outcome').removeAttribute('required');", vec![])
+            .await
+            .expect("the browser's own check set aside, to reach the server's");
+        page.step("cloture").await;
+        page.focus_is_on_the_step_errors("cloture").await;
+        page.check("saisine-cloture-erreurs").await;
         page.client
             .find(Locator::Css("#cloture-outcome option:nth-child(2)"))
             .await
@@ -113,7 +138,8 @@ fn a_mediator_records_takes_up_requests_documents_and_closes_a_saisine() {
             .click()
             .await
             .expect("outcome chosen");
-        page.fill("#cloture-summary", "Paiement débloqué après réception de l'attestation.").await;
+        let kept = page.client.find(Locator::Css("#cloture-summary")).await.expect("summary").prop("value").await;
+        assert_eq!(kept.expect("value").as_deref(), Some("Paiement débloqué après réception de l'attestation."));
         page.step("cloture").await;
         assert!(page.heading().await.contains("Clôturée"), "{}", page.heading().await);
         page.check("saisine-cloturee").await;
@@ -147,6 +173,46 @@ fn a_mediator_records_takes_up_requests_documents_and_closes_a_saisine() {
             admin.check(name).await;
         }
         admin.close().await;
+    });
+}
+
+/// Records a saisine through the form, with an e-mail address; returns its page's path.
+async fn record_with_email(page: &Session<'_>, name: &str, email: &str) -> String {
+    page.visit("/saisines/nouvelle").await;
+    page.choose_value("#channel", "courriel").await;
+    page.choose_value("#requester_type", "assure").await;
+    page.fill("#requester_name", name).await;
+    page.fill("#email", email).await;
+    page.choose_value("#process", "frais_sante").await;
+    page.click("#motif-paiement_non_recu").await;
+    page.fill("#summary", "Remboursement attendu depuis deux mois.").await;
+    page.submit("form[action='/saisines'] button[type=submit]").await;
+    page.path().await
+}
+
+#[test]
+fn a_mediator_compares_two_duplicates_side_by_side_and_merges_them() {
+    let server = Server::start();
+    server.add_user("mediatrice@cpam.test", "mediateur");
+    run(async {
+        let page = Session::open(&server).await;
+        page.sign_in("mediatrice@cpam.test").await;
+        let kept = record_with_email(&page, "Zoé Ârnaud", "zoe.arnaud@exemple.fr").await;
+        let other = record_with_email(&page, "Zoé Arnaud", "zoe.arnaud@exemple.fr").await;
+        page.visit(&kept).await;
+        assert!(page.text().await.contains("Doublon possible"), "{}", page.text().await);
+        page.click("ul.duplicates a[href*='/doublons/']").await;
+        assert!(page.path().await.contains("/doublons/"), "{}", page.path().await);
+        assert!(page.text().await.contains("différent"), "the names differ: {}", page.text().await);
+        page.check("doublons-cote-a-cote").await;
+        page.submit(".merge-actions form:first-child button[type=submit]").await;
+        assert_eq!(page.path().await, kept, "back on the saisine kept");
+        assert!(page.text().await.contains("Fusion d'un doublon"), "{}", page.text().await);
+        page.check("saisine-apres-fusion").await;
+        page.visit(&other).await;
+        assert!(page.text().await.contains("Doublon fusionné"), "{}", page.text().await);
+        page.check("saisine-fusionnee").await;
+        page.close().await;
     });
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX saisines_merged_into;
+ALTER TABLE saisines DROP COLUMN merged_into;
