@@ -64,4 +64,7 @@ audit_actions! {
     AuditLogPurged => "journal_purge", "Journal d'audit : enregistrements anciens supprimés";
     PersonalDataExported => "droit_acces", "Document de droit d'accès produit";
     HistoryRectified => "historique_rectifie", "Historique rectifié";
+    SavedViewCreated => "vue_creee", "Vue de liste enregistrée";
+    SavedViewChanged => "vue_modifiee", "Vue de liste renommée ou déplacée";
+    SavedViewDeleted => "vue_supprimee", "Vue de liste supprimée";
 }

@@ -28,6 +28,7 @@ pub mod referral;
 pub mod replay;
 pub mod retention;
 pub mod saisine;
+pub mod saved_view;
 pub mod satisfaction;
 pub mod schedule;
 pub mod search;

@@ -16,6 +16,7 @@ mod edit;
 mod export_xlsx;
 mod exports;
 mod form;
+pub(crate) mod help;
 mod indicators;
 mod letters;
 mod list;
@@ -25,6 +26,8 @@ mod privacy;
 mod queue;
 mod reports;
 mod satisfaction;
+mod saved_views;
+mod search;
 mod show;
 mod signin;
 pub(crate) mod step_letters;
@@ -57,6 +60,9 @@ pub fn routes() -> Vec<Route> {
     routes.extend(satisfaction::routes());
     routes.extend(admin_retention::routes());
     routes.extend(privacy::routes());
+    routes.extend(saved_views::routes());
+    routes.extend(search::routes());
+    routes.extend(help::routes());
     routes
 }
 
