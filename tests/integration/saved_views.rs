@@ -276,3 +276,23 @@ fn closed_this_month_follows_the_change_back_to_winter_time() {
     app.step(&october, "reouverture", json!({"reason": "Nouvel élément."}));
     assert_eq!(closed_this_month(&app), (vec![], Some("0".into())));
 }
+
+#[test]
+fn closed_this_month_is_found_through_its_index_on_sqlite() {
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    let dir = crate::support::TestDir::sqlite();
+    let mediation::db::DbConn::Sqlite(mut conn) = connect(&dir) else { unreachable!() };
+    let plan: Vec<String> = diesel::sql_query(
+        "EXPLAIN QUERY PLAN SELECT id FROM saisines WHERE closed_on BETWEEN '2026-04-01' AND '2026-04-30' LIMIT 1000",
+    )
+    .load::<Step>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|s| s.detail)
+    .collect();
+    assert!(plan.iter().any(|s| s.contains("saisines_by_closing")), "{plan:?}");
+}
