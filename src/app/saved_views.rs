@@ -76,8 +76,11 @@ pub fn save(
     at: NaiveDateTime,
 ) -> AppResult<i32> {
     if scope == Scope::Shared && !keeper.role.can_work_on_saisines() {
-        return Err(DomainError::refused("view_forbidden", "Seuls les médiateurs et les administrateurs partagent des vues.")
-            .into());
+        return Err(DomainError::refused(
+            "view_forbidden",
+            "Seuls les médiateurs et les administrateurs partagent des vues.",
+        )
+        .into());
     }
     let name = ViewName::parse(name)?;
     let query = normalise_query(query);

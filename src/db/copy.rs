@@ -104,10 +104,7 @@ pub fn check_empty(conn: &mut DbConn) -> DbResult<()> {
         .into_iter()
         .filter(|(table, count)| {
             *count > 0
-                && !matches!(
-                    *table,
-                    "motifs" | "partners" | "deadline_settings" | "retention_settings" | "saved_views"
-                )
+                && !matches!(*table, "motifs" | "partners" | "deadline_settings" | "retention_settings" | "saved_views")
         })
         .map(|(table, count)| format!("{table} ({count})"))
         .collect();

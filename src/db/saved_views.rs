@@ -67,13 +67,7 @@ fn group(conn: &mut DbConn, scope: Scope, owner: Option<i32>) -> DbResult<Vec<Sa
 }
 
 /// Whether the name is taken in the group the view lives in (`except`: the view renamed).
-pub fn name_taken(
-    conn: &mut DbConn,
-    scope: Scope,
-    owner: UserId,
-    key: &str,
-    except: Option<i32>,
-) -> DbResult<bool> {
+pub fn name_taken(conn: &mut DbConn, scope: Scope, owner: UserId, key: &str, except: Option<i32>) -> DbResult<bool> {
     let mut query = saved_views::table.filter(saved_views::name_key.eq(key)).into_boxed();
     query = match scope {
         Scope::Shared => query.filter(saved_views::shared.eq(true)),

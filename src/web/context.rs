@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::auth::guards::{resolve, CurrentUser, Pending};
 use super::auth::CsrfToken;
-use super::state::AppState;
 use super::nav_views::{nav_views, NavViews};
+use super::state::AppState;
 use crate::db::queue::{self, QueueCount, Scope};
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +85,8 @@ impl<'r> FromRequest<'r> for Layout {
             (Some(state), Some(user)) => queue_count(state, user).await,
             _ => None,
         };
-        let list_query = (request.uri().path() == "/saisines").then(|| request.uri().query().map_or("", |q| q.as_str()));
+        let list_query =
+            (request.uri().path() == "/saisines").then(|| request.uri().query().map_or("", |q| q.as_str()));
         let views = match (request.rocket().state::<AppState>(), current) {
             (Some(state), Some(user)) => nav_views(state, user, list_query).await,
             _ => None,

@@ -69,7 +69,12 @@ fn count(conn: &mut DbConn, view: &SavedView, user: &CurrentUser, today: chrono:
     Ok(Some(list::count_bounded(conn, &request.filter, COUNT_BOUND)?))
 }
 
-fn load(conn: &mut DbConn, user: &CurrentUser, today: chrono::NaiveDate, current: Option<String>) -> DbResult<NavViews> {
+fn load(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+    today: chrono::NaiveDate,
+    current: Option<String>,
+) -> DbResult<NavViews> {
     let team = user.role.can_work_on_saisines();
     let views = saved_views::visible(conn, user.id, team)?;
     let mut shown = Vec::new();

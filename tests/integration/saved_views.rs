@@ -30,7 +30,11 @@ pub fn nav_views(page: &str) -> Vec<(String, Option<String>)> {
 /// The count the navigation shows for a view, read on the help page.
 pub fn nav_count(browser: &Browser, name: &str) -> Option<String> {
     let page = browser.page("/aide");
-    nav_views(&page).into_iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("« {name} » not in the navigation")).1
+    nav_views(&page)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("« {name} » not in the navigation"))
+        .1
 }
 
 fn has_view(browser: &Browser, name: &str) -> bool {
@@ -170,14 +174,20 @@ fn names_are_checked_and_what_was_typed_is_kept() {
     let response = save(&app.browser, "en RETARD", "echeance=en_retard", true);
     assert_eq!(response.status(), Status::UnprocessableEntity);
     assert!(response.into_string().unwrap().contains("Une vue partagée s&#x27;appelle déjà « en RETARD »"));
-    assert_eq!(save(&app.browser, "En retard", "echeance=en_retard", false).status(), Status::SeeOther, "a private one may");
+    assert_eq!(
+        save(&app.browser, "En retard", "echeance=en_retard", false).status(),
+        Status::SeeOther,
+        "a private one may"
+    );
 
     let id = view_id(&app, "Téléphone");
     let response = app.browser.post_form(&format!("/vues/{id}/nom"), &[("name", "Téléphone ".repeat(7).as_str())]);
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = response.into_string().unwrap();
     assert!(page.contains(&format!(r##"href="#nom-{id}""##)), "the summary leads to the refused field");
-    assert!(page.contains(&format!(r#"id="nom-{id}" name="name" autocomplete="off" value="{}""#, "Téléphone ".repeat(7))));
+    assert!(
+        page.contains(&format!(r#"id="nom-{id}" name="name" autocomplete="off" value="{}""#, "Téléphone ".repeat(7)))
+    );
     let response = app.browser.post_form(&format!("/vues/{id}/nom"), &[("name", "en retard")]);
     assert_eq!(response.status(), Status::UnprocessableEntity, "the owner's private « En retard » takes the name");
 }

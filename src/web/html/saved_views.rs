@@ -68,7 +68,13 @@ struct Failed {
     typed: String,
 }
 
-async fn views_page(db: &Db, user: &CurrentUser, layout: Layout, failed: Failed, errors: FormErrors) -> Result<Template, PageError> {
+async fn views_page(
+    db: &Db,
+    user: &CurrentUser,
+    layout: Layout,
+    failed: Failed,
+    errors: FormErrors,
+) -> Result<Template, PageError> {
     let (id, team, keeper) = (user.id, user.role.can_work_on_saisines(), keeper(user));
     let (views, names) = db
         .run(move |conn| {
@@ -80,7 +86,10 @@ async fn views_page(db: &Db, user: &CurrentUser, layout: Layout, failed: Failed,
     let (shared, private): (Vec<SavedView>, Vec<SavedView>) = views.into_iter().partition(|v| v.shared);
     let shared = rows(&shared, &keeper, &names);
     let private = rows(&private, &keeper, &names);
-    Ok(Template::render("views/index.html", context! { layout, shared, private, team, failed, errors, shown: crate::web::nav_views::SHOWN }))
+    Ok(Template::render(
+        "views/index.html",
+        context! { layout, shared, private, team, failed, errors, shown: crate::web::nav_views::SHOWN },
+    ))
 }
 
 #[get("/vues")]
@@ -102,7 +111,9 @@ struct SaveForm {
 fn query_errors(query: &str, user: &CurrentUser, today: chrono::NaiveDate) -> Vec<FieldError> {
     let parsed = match Form::<ListQuery>::parse_encoded(RawStr::new(query)) {
         Ok(parsed) => parsed,
-        Err(_) => return vec![FieldError::new("query", "invalid_filter", "Les filtres de cette liste sont invalides.")],
+        Err(_) => {
+            return vec![FieldError::new("query", "invalid_filter", "Les filtres de cette liste sont invalides.")]
+        }
     };
     match parsed.check(user.id, user.role, today) {
         Err(_) => vec![FieldError::new(
@@ -122,21 +133,33 @@ fn query_errors(query: &str, user: &CurrentUser, today: chrono::NaiveDate) -> Ve
 }
 
 #[post("/vues", data = "<form>")]
-async fn save(user: Reader, form: Protected<SaveForm>, db: Db, layout: Layout, now: Now) -> Result<PageOutcome, PageError> {
+async fn save(
+    user: Reader,
+    form: Protected<SaveForm>,
+    db: Db,
+    layout: Layout,
+    now: Now,
+) -> Result<PageOutcome, PageError> {
     let values = form.0;
     let query = normalise_query(values.query.as_deref().unwrap_or(""));
     let scope = if values.shared.as_deref() == Some("oui") { Scope::Shared } else { Scope::Private };
     let mut errors = query_errors(&query, &user.0, now.today);
     if errors.is_empty() {
-        let (keeper, actor, name, kept) = (keeper(&user.0), user.0.actor(), values.name.clone().unwrap_or_default(), query.clone());
+        let (keeper, actor, name, kept) =
+            (keeper(&user.0), user.0.actor(), values.name.clone().unwrap_or_default(), query.clone());
         let saved = db.act(move |conn| use_case::save(conn, &keeper, &name, scope, &kept, &actor, now.at)).await;
         match saved {
             Ok(_) => {
                 let target = if query.is_empty() { "/saisines".to_string() } else { format!("/saisines?{query}") };
-                let message = format!("Vue « {} » enregistrée : elle est dans la navigation.", values.name.unwrap_or_default().trim());
+                let message = format!(
+                    "Vue « {} » enregistrée : elle est dans la navigation.",
+                    values.name.unwrap_or_default().trim()
+                );
                 return Ok(Either::Left(Flash::success(Redirect::to(target), message)));
             }
-            Err(AppError::Domain(DomainError::Refused { code: "view_forbidden", .. })) => return Err(PageError::Forbidden),
+            Err(AppError::Domain(DomainError::Refused { code: "view_forbidden", .. })) => {
+                return Err(PageError::Forbidden)
+            }
             Err(AppError::Domain(e)) => errors = e.field_errors().to_vec(),
             Err(other) => return Err(other.into()),
         }
@@ -159,7 +182,14 @@ fn refused(error: AppError) -> PageError {
 }
 
 #[post("/vues/<id>/nom", data = "<form>")]
-async fn rename(user: Reader, id: i32, form: Protected<RenameForm>, db: Db, layout: Layout, now: Now) -> Result<PageOutcome, PageError> {
+async fn rename(
+    user: Reader,
+    id: i32,
+    form: Protected<RenameForm>,
+    db: Db,
+    layout: Layout,
+    now: Now,
+) -> Result<PageOutcome, PageError> {
     let typed = form.0.name.unwrap_or_default();
     let (keeper, actor, name) = (keeper(&user.0), user.0.actor(), typed.clone());
     match db.act(move |conn| use_case::rename(conn, &keeper, id, &name, &actor, now.at)).await {
@@ -178,7 +208,13 @@ async fn rename(user: Reader, id: i32, form: Protected<RenameForm>, db: Db, layo
 }
 
 #[post("/vues/<id>/suppression", data = "<_form>")]
-async fn delete(user: Reader, id: i32, _form: Protected<CsrfOnly>, db: Db, now: Now) -> Result<Flash<Redirect>, PageError> {
+async fn delete(
+    user: Reader,
+    id: i32,
+    _form: Protected<CsrfOnly>,
+    db: Db,
+    now: Now,
+) -> Result<Flash<Redirect>, PageError> {
     let (keeper, actor) = (keeper(&user.0), user.0.actor());
     let name = db.act(move |conn| use_case::delete(conn, &keeper, id, &actor, now.at)).await.map_err(refused)?;
     Ok(Flash::success(Redirect::to("/vues"), format!("Vue « {name} » supprimée.")))
@@ -186,7 +222,14 @@ async fn delete(user: Reader, id: i32, _form: Protected<CsrfOnly>, db: Db, now: 
 
 /// `monter` or `descendre`: one place up or down.
 #[post("/vues/<id>/<direction>", data = "<_form>", rank = 2)]
-async fn shift(user: Reader, id: i32, direction: &str, _form: Protected<CsrfOnly>, db: Db, now: Now) -> Result<Redirect, PageError> {
+async fn shift(
+    user: Reader,
+    id: i32,
+    direction: &str,
+    _form: Protected<CsrfOnly>,
+    db: Db,
+    now: Now,
+) -> Result<Redirect, PageError> {
     let up = match direction {
         "monter" => true,
         "descendre" => false,
@@ -200,4 +243,3 @@ async fn shift(user: Reader, id: i32, direction: &str, _form: Protected<CsrfOnly
 pub fn routes() -> Vec<Route> {
     routes![index, save, rename, delete, shift]
 }
-

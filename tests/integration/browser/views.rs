@@ -10,9 +10,8 @@ use super::{run, Server, Session};
 impl Session<'_> {
     /// Presses one key on its own, as a person would, wherever the focus is.
     async fn press(&self, key: char) {
-        let keys = KeyActions::new("clavier".into())
-            .then(KeyAction::Down { value: key })
-            .then(KeyAction::Up { value: key });
+        let keys =
+            KeyActions::new("clavier".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
         self.client.perform_actions(keys).await.unwrap_or_else(|e| panic!("key {key}: {e}"));
     }
 
@@ -59,7 +58,13 @@ fn a_mediator_saves_a_filtered_list_as_a_view_and_opens_it_from_the_navigation()
         page.submit("form[action='/saisines'] button[type=submit]").await;
 
         page.visit("/saisines").await;
-        page.client.find(Locator::Css("#channel")).await.expect("the channel filter").select_by_value("telephone").await.unwrap();
+        page.client
+            .find(Locator::Css("#channel"))
+            .await
+            .expect("the channel filter")
+            .select_by_value("telephone")
+            .await
+            .unwrap();
         page.submit("form.filters button[type=submit]").await;
         assert!(page.path().await.contains("channel=telephone"), "{}", page.path().await);
         page.click("details.save-view summary").await;
