@@ -21,6 +21,7 @@ pub mod referrals;
 pub mod rights;
 pub mod saisines;
 pub mod satisfaction;
+pub mod saved_views;
 pub mod schedule;
 pub mod sweep;
 pub mod tokens;

@@ -65,4 +65,7 @@ audit_actions! {
     PersonalDataExported => "droit_acces", "Document de droit d'accès produit";
     HistoryRectified => "historique_rectifie", "Historique rectifié";
     DuplicateMerged => "doublon_fusionne", "Doublon fusionné";
+    SavedViewCreated => "vue_creee", "Vue de liste enregistrée";
+    SavedViewChanged => "vue_modifiee", "Vue de liste renommée ou déplacée";
+    SavedViewDeleted => "vue_supprimee", "Vue de liste supprimée";
 }

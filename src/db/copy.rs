@@ -40,6 +40,7 @@ pub const TABLES: &[&str] = &[
     "outbox",
     "digest_subscriptions",
     "satisfaction_surveys",
+    "saved_views",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -55,6 +56,7 @@ const SERIAL_TABLES: &[&str] = &[
     "letters",
     "outbox",
     "satisfaction_surveys",
+    "saved_views",
 ];
 
 /// Rows of each table, in `TABLES` order.
@@ -91,7 +93,8 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         letters,
         outbox,
         digest_subscriptions,
-        satisfaction_surveys
+        satisfaction_surveys,
+        saved_views
     ))
 }
 
@@ -100,7 +103,8 @@ pub fn check_empty(conn: &mut DbConn) -> DbResult<()> {
     let filled: Vec<String> = row_counts(conn)?
         .into_iter()
         .filter(|(table, count)| {
-            *count > 0 && !matches!(*table, "motifs" | "partners" | "deadline_settings" | "retention_settings")
+            *count > 0
+                && !matches!(*table, "motifs" | "partners" | "deadline_settings" | "retention_settings" | "saved_views")
         })
         .map(|(table, count)| format!("{table} ({count})"))
         .collect();
@@ -194,6 +198,8 @@ fn copy_all(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u
     diesel::delete(partners::table).execute(target)?;
     diesel::delete(deadline_settings::table).execute(target)?;
     diesel::delete(retention_settings::table).execute(target)?;
+    // The shipped default views too: the source's (renamed, deleted, added to) replace them.
+    diesel::delete(saved_views::table).execute(target)?;
     copy_whole!(source, target, progress, motifs, (code: String, label: String, position: i32, retired: bool));
     copy_whole!(source, target, progress, partners, (code: String, label: String, position: i32, retired: bool));
     copy_whole!(source, target, progress, reference_counters, (year: i32, last_sequence: i32));
@@ -282,6 +288,10 @@ fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut 
     copy_by_key!(source, target, progress, satisfaction_surveys, id, (
         id: i32, saisine_id: i32, token_hash: String, created_at: NaiveDateTime, expires_at: NaiveDateTime,
         answered_at: Option<NaiveDateTime>, handling: Option<String>, understood: Option<bool>, comment: Option<String>
+    ));
+    copy_by_key!(source, target, progress, saved_views, id, (
+        id: i32, owner_id: Option<i32>, shared: bool, name: String, name_key: String, query: String, position: i32,
+        created_at: NaiveDateTime, updated_at: NaiveDateTime
     ));
     Ok(())
 }

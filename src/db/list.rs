@@ -31,6 +31,10 @@ pub struct ListFilter {
     pub assigned: Option<Assignee>,
     /// Saisines with something due on a day (the stored deadlines, see `db::schedule`).
     pub due: Option<(DueFilter, NaiveDate)>,
+    /// Every status but `cloturee` (`status=ouvertes`).
+    pub open_only: bool,
+    /// Closed between these days, both included (`cloture=mois`: this month in France).
+    pub closed_between: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// The deadline filters: late today, a reminder to send, a take-up to do.
@@ -125,6 +129,13 @@ fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResult<Boxed<'a>
     };
     if let Some(status) = filter.status {
         query = query.filter(saisines::status.eq(status.code()));
+    }
+    if filter.open_only {
+        query = query.filter(saisines::status.ne(Status::Cloturee.code()));
+    }
+    if let Some((first, last)) = filter.closed_between {
+        // A reopened saisine has no closing date (index `saisines_by_closing`).
+        query = query.filter(saisines::closed_on.between(first, last));
     }
     if let Some(channel) = filter.channel {
         query = query.filter(saisines::channel.eq(channel.code()));
@@ -335,13 +346,15 @@ pub struct Total {
 /// How many saisines the filter matches, counting no further than `COUNT_BOUND` + 1: the cost
 /// stays that of 10,001 index entries whatever the table holds.
 pub fn count_up_to(conn: &mut DbConn, filter: &ListFilter) -> DbResult<Total> {
-    let ids: Vec<i32> = filtered(conn, filter)?.select(saisines::id).limit(COUNT_BOUND + 1).load(conn)?;
+    count_bounded(conn, filter, COUNT_BOUND)
+}
+
+/// How many saisines the filter matches, counting no further than `bound` + 1 (a saved view's
+/// count in the navigation stops sooner than the list's).
+pub fn count_bounded(conn: &mut DbConn, filter: &ListFilter, bound: i64) -> DbResult<Total> {
+    let ids: Vec<i32> = filtered(conn, filter)?.select(saisines::id).limit(bound + 1).load(conn)?;
     let found = ids.len() as i64;
-    Ok(if found > COUNT_BOUND {
-        Total { count: COUNT_BOUND, exact: false }
-    } else {
-        Total { count: found, exact: true }
-    })
+    Ok(if found > bound { Total { count: bound, exact: false } } else { Total { count: found, exact: true } })
 }
 
 /// How many saisines the filter matches in all (an export's audit record).

@@ -28,6 +28,7 @@ pub mod report;
 pub mod retention;
 pub mod saisines;
 pub mod satisfaction;
+pub mod saved_views;
 pub mod schedule;
 pub mod schema;
 pub mod search_keys;

@@ -386,3 +386,20 @@ diesel::table! {
 
 diesel::joinable!(satisfaction_surveys -> saisines (saisine_id));
 diesel::allow_tables_to_appear_in_same_query!(satisfaction_surveys, saisines);
+
+diesel::table! {
+    saved_views (id) {
+        id -> Integer,
+        owner_id -> Nullable<Integer>,
+        shared -> Bool,
+        name -> Text,
+        name_key -> Text,
+        query -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(saved_views -> users (owner_id));
+diesel::allow_tables_to_appear_in_same_query!(saved_views, users);

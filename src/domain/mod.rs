@@ -31,6 +31,7 @@ pub mod replay;
 pub mod retention;
 pub mod saisine;
 pub mod satisfaction;
+pub mod saved_view;
 pub mod schedule;
 pub mod search;
 pub mod text;

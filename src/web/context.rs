@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::auth::guards::{resolve, CurrentUser, Pending};
 use super::auth::CsrfToken;
+use super::nav_views::{nav_views, NavViews};
 use super::state::AppState;
 use crate::db::queue::{self, QueueCount, Scope};
 
@@ -36,6 +37,10 @@ pub struct Layout {
     pub csrf: String,
     /// The signed-in mediator's "à traiter" queue, counted for the navigation.
     pub queue: Option<QueueCount>,
+    /// The saved views in the navigation, with their counts (see `nav_views`).
+    pub views: Option<NavViews>,
+    /// Keyboard shortcuts on (`/aide` turns them off for this browser).
+    pub shortcuts: bool,
 }
 
 /// Counts the queue of a mediator ready to work; `None` for everyone else or on failure.
@@ -80,6 +85,13 @@ impl<'r> FromRequest<'r> for Layout {
             (Some(state), Some(user)) => queue_count(state, user).await,
             _ => None,
         };
+        let list_query =
+            (request.uri().path() == "/saisines").then(|| request.uri().query().map_or("", |q| q.as_str()));
+        let views = match (request.rocket().state::<AppState>(), current) {
+            (Some(state), Some(user)) => nav_views(state, user, list_query).await,
+            _ => None,
+        };
+        let shortcuts = super::html::help::shortcuts_on(request.cookies());
         let user = current.map(|u| LayoutUser {
             name: u.name.clone(),
             role: u.role.code().to_string(),
@@ -92,7 +104,7 @@ impl<'r> FromRequest<'r> for Layout {
             Outcome::Success(token) => token.0,
             _ => String::new(),
         };
-        Outcome::Success(Layout { mediation, flash, user, csrf, queue })
+        Outcome::Success(Layout { mediation, flash, user, csrf, queue, views, shortcuts })
     }
 }
 

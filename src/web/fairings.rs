@@ -8,10 +8,11 @@ use rocket::{Data, Request, Response};
 
 use super::state::AppState;
 
-/// A strict CSP (no inline script or style), no framing, no sniffing, no caching of pages.
+/// A strict CSP (no inline script or style: scripts are the application's own files, the
+/// keyboard shortcuts), no framing, no sniffing, no caching of pages.
 pub struct SecurityHeaders;
 
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'";
 
 #[rocket::async_trait]

@@ -10,6 +10,7 @@ mod followup_view;
 mod health;
 mod html;
 mod mailer;
+mod nav_views;
 mod params;
 mod state;
 mod steps;

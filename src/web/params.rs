@@ -36,6 +36,8 @@ pub struct ListQuery {
     pub assigned: Option<String>,
     /// `en_retard`, `relance` or `prise_en_charge`: what is due (stored deadlines).
     pub echeance: Option<String>,
+    /// `mois`: closed this month (in France), whatever month it is when the list is shown.
+    pub cloture: Option<String>,
     /// Page size (API only).
     pub limit: Option<i64>,
 }
@@ -47,6 +49,9 @@ pub struct ListRequest {
     pub after: Option<Cursor>,
     pub before: Option<Cursor>,
 }
+
+/// The `status` value that keeps every saisine not closed.
+pub const OPEN: &str = "ouvertes";
 
 fn given(value: &Option<String>) -> Option<String> {
     value.as_deref().and_then(non_blank)
@@ -108,8 +113,20 @@ impl ListQuery {
                 }
             },
         };
+        // `ouvertes`: every status but closed (the « Mes saisines » view).
+        let open_only = given(&self.status).as_deref() == Some(OPEN);
+        let status = if open_only { None } else { parsed(&self.status, "status", "statut", &mut errors) };
+        let closed_between = match given(&self.cloture).as_deref() {
+            None => None,
+            Some("mois") => Some(crate::domain::saved_view::month_of(today)),
+            Some(other) => {
+                let message = format!("clôture inconnue : « {other} » (mois)");
+                errors.push(FieldError::new("cloture", "invalid_filter", message));
+                None
+            }
+        };
         let filter = ListFilter {
-            status: parsed(&self.status, "status", "statut", &mut errors),
+            status,
             channel: parsed(&self.channel, "channel", "canal", &mut errors),
             process: parsed(&self.process, "process", "processus", &mut errors),
             motif: given(&self.motif),
@@ -118,6 +135,8 @@ impl ListQuery {
             search,
             assigned,
             due,
+            open_only,
+            closed_between,
         };
         let order = match given(&self.sort).as_deref() {
             None | Some("desc") | Some("recentes") => SortOrder::NewestFirst,
@@ -163,6 +182,7 @@ impl ListQuery {
             ("sort", &self.sort),
             ("assigned", &self.assigned),
             ("echeance", &self.echeance),
+            ("cloture", &self.cloture),
             ("after", &self.after),
             ("before", &self.before),
         ];
@@ -211,7 +231,7 @@ mod tests {
         /// Whatever a query string holds, the list answers with a request or field errors.
         #[test]
         fn any_list_query_is_checked_without_panicking(
-            fields in proptest::collection::vec(text(), 12),
+            fields in proptest::collection::vec(text(), 13),
             limit in proptest::option::of(any::<i64>()),
             reader in any::<bool>(),
         ) {
@@ -228,6 +248,7 @@ mod tests {
                 assigned: fields[9].clone(),
                 echeance: fields[10].clone(),
                 before: fields[11].clone(),
+                cloture: fields[12].clone(),
                 limit,
             };
             let role = if reader { Role::Lecteur } else { Role::Mediateur };

@@ -25,6 +25,8 @@ async fn any_error(status: Status, request: &Request<'_>) -> (Status, Template) 
         user: None,
         csrf: String::new(),
         queue: None,
+        views: None,
+        shortcuts: false,
     });
     let detail = request.local_cache(ErrorDetail::default).0.as_deref();
     (status, error_page(status, detail, &layout, request.uri().path().as_str()))

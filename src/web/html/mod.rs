@@ -18,6 +18,7 @@ mod edit;
 mod export_xlsx;
 mod exports;
 mod form;
+pub(crate) mod help;
 mod indicators;
 mod letters;
 mod list;
@@ -28,6 +29,8 @@ mod queue;
 mod reports;
 mod satisfaction;
 mod settings_form;
+mod saved_views;
+mod search;
 mod show;
 mod signin;
 pub(crate) mod step_letters;
@@ -61,6 +64,9 @@ pub fn routes() -> Vec<Route> {
     routes.extend(satisfaction::routes());
     routes.extend(admin_retention::routes());
     routes.extend(privacy::routes());
+    routes.extend(saved_views::routes());
+    routes.extend(search::routes());
+    routes.extend(help::routes());
     routes
 }
 

@@ -7,6 +7,7 @@
 
 mod driver;
 mod flows;
+mod views;
 
 use std::future::Future;
 

@@ -1,0 +1,2 @@
+DROP INDEX saisines_by_closing;
+DROP TABLE saved_views;
