@@ -1,0 +1,228 @@
+//! A real IMAP server for the tests: Debian's dovecot (`dovecot-imapd`, installed by `.ci/run`),
+//! started once per test run from a folder of its own (its own configuration, listening on
+//! 127.0.0.1 on a free port, plaintext login allowed there, a passwd-file of test users, one
+//! Maildir per user). Nothing is written outside that folder.
+//!
+//! Stopping: dovecot's master gets SIGTERM when the thread that started it dies (`setpriv
+//! --pdeathsig`), and that thread lives as long as the test process: however the run ends
+//! (success, panic, kill), dovecot ends with it and CI is never left waiting on it.
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{mpsc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The password of every test user.
+pub const USER_PASSWORD: &str = "mot-de-passe-imap";
+
+pub struct Dovecot {
+    pub port: u16,
+    dir: PathBuf,
+    users: Mutex<()>,
+}
+
+/// The server every test shares, started at the first call.
+pub fn shared() -> &'static Dovecot {
+    static SERVER: OnceLock<Dovecot> = OnceLock::new();
+    SERVER.get_or_init(Dovecot::start)
+}
+
+impl Dovecot {
+    fn start() -> Dovecot {
+        let dir = tempfile::Builder::new().prefix("mediation-dovecot-").tempdir().expect("dossier de dovecot").keep();
+        // dovecot's own users (dovecot, dovenull, mail) must reach the folder.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("droits du dossier");
+        for sub in ["run", "state"] {
+            std::fs::create_dir_all(dir.join(sub)).expect("dossier de dovecot");
+        }
+        let home = dir.join("home");
+        std::fs::create_dir_all(&home).expect("dossier des boîtes");
+        std::fs::write(dir.join("users"), "").expect("fichier des utilisateurs");
+        let identity = Identity::of(&dir);
+        std::os::unix::fs::chown(&home, Some(identity.mail_uid), Some(identity.mail_gid)).expect("propriétaire");
+        // A port found free may be taken by someone else before dovecot binds it: try again.
+        let mut last_log = String::new();
+        for _ in 0..5 {
+            let port = free_port();
+            std::fs::write(dir.join("dovecot.conf"), config(&dir, port, &identity)).expect("configuration");
+            for log in ["dovecot.log", "master.out"] {
+                let _ = std::fs::remove_file(dir.join(log));
+            }
+            if launch(&dir) && wait_until_listening(&dir, port) {
+                return Dovecot { port, dir, users: Mutex::new(()) };
+            }
+            last_log = std::fs::read_to_string(dir.join("dovecot.log")).unwrap_or_default();
+        }
+        panic!("dovecot ne démarre pas (paquet dovecot-imapd : .ci/run l'installe) :\n{last_log}");
+    }
+
+    /// Adds a user (each test has its own, so that tests never see each other's messages).
+    pub fn user(&self, name: &str) -> String {
+        let _guard = self.users.lock().expect("utilisateurs");
+        let mut file =
+            std::fs::OpenOptions::new().append(true).open(self.dir.join("users")).expect("fichier des utilisateurs");
+        writeln!(file, "{name}:{{PLAIN}}{USER_PASSWORD}").expect("utilisateur ajouté");
+        name.to_string()
+    }
+
+    /// The `imap_url` of a user's mailbox on this server (no TLS: loopback only).
+    pub fn url(&self, user: &str, mailbox: &str) -> String {
+        let mailbox = percent_encoding::utf8_percent_encode(mailbox, percent_encoding::NON_ALPHANUMERIC);
+        format!("imap://{user}:{USER_PASSWORD}@127.0.0.1:{}/{mailbox}?tls=none", self.port)
+    }
+
+    /// dovecot's log, for a failing test's message.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
+    }
+}
+
+/// Who owns the mail: the `mail` user when the tests run as root (dovecot refuses root for
+/// mail access), else the current user, who then runs every dovecot process.
+struct Identity {
+    root: bool,
+    mail_uid: u32,
+    mail_gid: u32,
+    name: String,
+    group: String,
+}
+
+impl Identity {
+    fn of(dir: &Path) -> Identity {
+        let meta = std::fs::metadata(dir).expect("dossier de dovecot");
+        if meta.uid() == 0 {
+            let (uid, gid) = passwd_ids("mail").unwrap_or((8, 8));
+            return Identity { root: true, mail_uid: uid, mail_gid: gid, name: String::new(), group: String::new() };
+        }
+        let id = |flag: &str| {
+            let out = Command::new("id").arg(flag).output().expect("id");
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        Identity { root: false, mail_uid: meta.uid(), mail_gid: meta.gid(), name: id("-un"), group: id("-gn") }
+    }
+}
+
+fn passwd_ids(user: &str) -> Option<(u32, u32)> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    let line = passwd.lines().find(|l| l.split(':').next() == Some(user))?;
+    let fields: Vec<&str> = line.split(':').collect();
+    Some((fields.get(2)?.parse().ok()?, fields.get(3)?.parse().ok()?))
+}
+
+fn config(dir: &Path, port: u16, identity: &Identity) -> String {
+    let d = dir.display();
+    let (uid, gid) = (identity.mail_uid, identity.mail_gid);
+    let users = if identity.root {
+        String::new()
+    } else {
+        let (name, group) = (&identity.name, &identity.group);
+        format!("default_internal_user = {name}\ndefault_internal_group = {group}\ndefault_login_user = {name}\n")
+    };
+    format!(
+        "protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+info_log_path = {d}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+{users}passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/users
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={d}/home/%u
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+"
+    )
+}
+
+fn dovecot_binary() -> &'static str {
+    if Path::new("/usr/sbin/dovecot").exists() {
+        "/usr/sbin/dovecot"
+    } else {
+        "dovecot"
+    }
+}
+
+/// Starts dovecot's master in the foreground from a thread that never ends; false when it
+/// could not be started at all.
+fn launch(dir: &Path) -> bool {
+    let (started, outcome) = mpsc::channel();
+    let dir = dir.to_path_buf();
+    std::thread::Builder::new()
+        .name("dovecot".into())
+        .spawn(move || {
+            let log = std::fs::File::create(dir.join("master.out")).expect("sortie de dovecot");
+            let child = Command::new("setpriv")
+                .args(["--pdeathsig", "TERM", dovecot_binary(), "-F", "-c"])
+                .arg(dir.join("dovecot.conf"))
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("sortie de dovecot"))
+                .stderr(log)
+                .spawn();
+            let Ok(mut child) = child else {
+                let _ = started.send(false);
+                return;
+            };
+            let _ = started.send(true);
+            // A master that failed (port taken) is reaped; one that runs keeps this thread, and
+            // so its parent-death signal, alive until the process exits.
+            let _ = child.wait();
+            loop {
+                std::thread::park();
+            }
+        })
+        .expect("fil de dovecot");
+    outcome.recv().unwrap_or(false)
+}
+
+fn wait_until_listening(dir: &Path, port: u16) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) {
+            // Ours, not another program that took the port first.
+            return greets_as_dovecot(stream);
+        }
+        let log = std::fs::read_to_string(dir.join("dovecot.log")).unwrap_or_default()
+            + &std::fs::read_to_string(dir.join("master.out")).unwrap_or_default();
+        if log.contains("Fatal") {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+fn greets_as_dovecot(stream: TcpStream) -> bool {
+    use std::io::{BufRead, BufReader};
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut greeting = String::new();
+    let _ = BufReader::new(stream).read_line(&mut greeting);
+    greeting.contains("Dovecot")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port libre").port()
+}
