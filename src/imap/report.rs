@@ -15,7 +15,8 @@ pub struct MailboxReport {
     pub ignored: usize,
     pub unparsed: usize,
     pub already_recorded: usize,
-    /// Messages moved to the processed folder.
+    /// Messages moved to the processed folder (a message that another pass moved first may be
+    /// counted by both: the server answers such a move with OK).
     pub moved: usize,
     /// Messages left in the mailbox because they are over the size bound.
     pub too_large: usize,

@@ -1,12 +1,13 @@
 //! A real IMAP server for the tests: Debian's dovecot (`dovecot-imapd`, installed by `.ci/run`),
 //! started once per test run from a folder of its own (its own configuration, listening on
-//! 127.0.0.1 on a free port, plaintext login allowed there, a passwd-file of test users, one
+//! 127.0.0.1 on a free port, plaintext login allowed there, a passwd-file per test user, one
 //! Maildir per user). Nothing is written outside that folder.
 //!
 //! Stopping: dovecot's master gets SIGTERM when the thread that started it dies (`setpriv
 //! --pdeathsig`), and that thread lives as long as the test process: however the run ends
 //! (success, panic, kill), dovecot ends with it and CI is never left waiting on it.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -21,7 +22,7 @@ pub const USER_PASSWORD: &str = "mot-de-passe-imap";
 pub struct Dovecot {
     pub port: u16,
     dir: PathBuf,
-    users: Mutex<()>,
+    passwords: Mutex<HashMap<String, String>>,
 }
 
 /// The server every test shares, started at the first call.
@@ -40,7 +41,7 @@ impl Dovecot {
         }
         let home = dir.join("home");
         std::fs::create_dir_all(&home).expect("dossier des boîtes");
-        std::fs::write(dir.join("users"), "").expect("fichier des utilisateurs");
+        std::fs::create_dir_all(dir.join("passwd")).expect("dossier des utilisateurs");
         let identity = Identity::of(&dir);
         std::os::unix::fs::chown(&home, Some(identity.mail_uid), Some(identity.mail_gid)).expect("propriétaire");
         // A port found free may be taken by someone else before dovecot binds it: try again.
@@ -52,7 +53,7 @@ impl Dovecot {
                 let _ = std::fs::remove_file(dir.join(log));
             }
             if launch(&dir) && wait_until_listening(&dir, port) {
-                return Dovecot { port, dir, users: Mutex::new(()) };
+                return Dovecot { port, dir, passwords: Mutex::default() };
             }
             last_log = std::fs::read_to_string(dir.join("dovecot.log")).unwrap_or_default();
         }
@@ -61,11 +62,22 @@ impl Dovecot {
 
     /// Adds a user (each test has its own, so that tests never see each other's messages).
     pub fn user(&self, name: &str) -> String {
-        let _guard = self.users.lock().expect("utilisateurs");
-        let mut file =
-            std::fs::OpenOptions::new().append(true).open(self.dir.join("users")).expect("fichier des utilisateurs");
-        writeln!(file, "{name}:{{PLAIN}}{USER_PASSWORD}").expect("utilisateur ajouté");
+        self.user_with_password(name, USER_PASSWORD)
+    }
+
+    /// A user with a password of its own (no `:`, the file's separator).
+    pub fn user_with_password(&self, name: &str, password: &str) -> String {
+        // One file per user, written before its first login: dovecot opens it then, and never
+        // has to notice a change to a file it already read.
+        let path = self.dir.join("passwd").join(name);
+        let mut file = std::fs::File::create_new(&path).expect("un nom d'utilisateur par test");
+        writeln!(file, "{name}:{{PLAIN}}{password}").expect("utilisateur ajouté");
+        self.passwords.lock().expect("mots de passe").insert(name.to_string(), password.to_string());
         name.to_string()
+    }
+
+    pub fn password_of(&self, user: &str) -> String {
+        self.passwords.lock().expect("mots de passe").get(user).cloned().unwrap_or_else(|| USER_PASSWORD.into())
     }
 
     /// The `imap_url` of a user's mailbox on this server (no TLS: loopback only).
@@ -135,7 +147,7 @@ first_valid_uid = 1
 mail_location = maildir:~/Maildir
 {users}passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {d}/users
+  args = scheme=PLAIN username_format=%u {d}/passwd/%u
 }}
 userdb {{
   driver = static
