@@ -8,6 +8,7 @@ mod races;
 mod server;
 mod settings;
 mod sink;
+mod tls;
 mod worker;
 
 use std::future::Future;

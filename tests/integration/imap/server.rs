@@ -1,7 +1,8 @@
 //! A real IMAP server for the tests: Debian's dovecot (`dovecot-imapd`, installed by `.ci/run`),
 //! started once per test run from a folder of its own (its own configuration, listening on
-//! 127.0.0.1 on a free port, plaintext login allowed there, a passwd-file per test user, one
-//! Maildir per user). Nothing is written outside that folder.
+//! 127.0.0.1 on two free ports, IMAP with STARTTLS and IMAP over TLS with a self-signed
+//! certificate, plaintext login allowed on loopback, a passwd-file per test user, one Maildir
+//! per user). Nothing is written outside that folder.
 //!
 //! Stopping: dovecot's master gets SIGTERM when the thread that started it dies (`setpriv
 //! --pdeathsig`), and that thread lives as long as the test process: however the run ends
@@ -20,7 +21,9 @@ use std::time::{Duration, Instant};
 pub const USER_PASSWORD: &str = "mot-de-passe-imap";
 
 pub struct Dovecot {
+    /// Plain IMAP (STARTTLS offered) and IMAP over TLS, both on 127.0.0.1.
     pub port: u16,
+    pub tls_port: u16,
     dir: PathBuf,
     passwords: Mutex<HashMap<String, String>>,
 }
@@ -43,17 +46,18 @@ impl Dovecot {
         std::fs::create_dir_all(&home).expect("dossier des boîtes");
         std::fs::create_dir_all(dir.join("passwd")).expect("dossier des utilisateurs");
         let identity = Identity::of(&dir);
+        certificate(&dir);
         std::os::unix::fs::chown(&home, Some(identity.mail_uid), Some(identity.mail_gid)).expect("propriétaire");
         // A port found free may be taken by someone else before dovecot binds it: try again.
         let mut last_log = String::new();
         for _ in 0..5 {
-            let port = free_port();
-            std::fs::write(dir.join("dovecot.conf"), config(&dir, port, &identity)).expect("configuration");
+            let (port, tls_port) = (free_port(), free_port());
+            std::fs::write(dir.join("dovecot.conf"), config(&dir, [port, tls_port], &identity)).expect("configuration");
             for log in ["dovecot.log", "master.out"] {
                 let _ = std::fs::remove_file(dir.join(log));
             }
-            if launch(&dir) && wait_until_listening(&dir, port) {
-                return Dovecot { port, dir, passwords: Mutex::default() };
+            if port != tls_port && launch(&dir) && wait_until_listening(&dir, port) {
+                return Dovecot { port, tls_port, dir, passwords: Mutex::default() };
             }
             last_log = std::fs::read_to_string(dir.join("dovecot.log")).unwrap_or_default();
         }
@@ -84,6 +88,12 @@ impl Dovecot {
     pub fn url(&self, user: &str, mailbox: &str) -> String {
         let mailbox = percent_encoding::utf8_percent_encode(mailbox, percent_encoding::NON_ALPHANUMERIC);
         format!("imap://{user}:{USER_PASSWORD}@127.0.0.1:{}/{mailbox}?tls=none", self.port)
+    }
+
+    /// The server's self-signed certificate (for `localhost` and 127.0.0.1), to be trusted
+    /// through `SSL_CERT_FILE`.
+    pub fn certificate(&self) -> PathBuf {
+        self.dir.join("cert.pem")
     }
 
     /// dovecot's log, for a failing test's message.
@@ -124,7 +134,22 @@ fn passwd_ids(user: &str) -> Option<(u32, u32)> {
     Some((fields.get(2)?.parse().ok()?, fields.get(3)?.parse().ok()?))
 }
 
-fn config(dir: &Path, port: u16, identity: &Identity) -> String {
+/// A self-signed certificate made with the openssl command (package `openssl`).
+fn certificate(dir: &Path) {
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout"])
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl (paquet openssl)");
+    assert!(made.success(), "certificat de test");
+}
+
+fn config(dir: &Path, [port, tls_port]: [u16; 2], identity: &Identity) -> String {
     let d = dir.display();
     let (uid, gid) = (identity.mail_uid, identity.mail_gid);
     let users = if identity.root {
@@ -140,7 +165,9 @@ base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
 info_log_path = {d}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{d}/cert.pem
+ssl_key = <{d}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -160,7 +187,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
