@@ -76,6 +76,17 @@ pub struct AppConfig {
     pub sqlite_cache_mib: u32,
     /// PostgreSQL: seconds a statement of the server may run before it is cancelled (0: no bound).
     pub statement_timeout_seconds: u64,
+    /// The mailboxes read over IMAP, one URL each (`imaps://user:password@host/INBOX`): a TOML
+    /// list, or one string with the URLs separated by spaces. None: nothing is read.
+    #[serde(deserialize_with = "words_or_list")]
+    pub imap_url: Vec<String>,
+    /// A file holding the IMAP password (`MEDIATION_IMAP_PASSWORD_FILE`), over every URL's.
+    pub imap_password_file: Option<PathBuf>,
+    /// Where a recorded message is moved (created when missing).
+    pub imap_processed_folder: String,
+    /// Minutes between two passes of the mailbox reader inside the server; 0 turns it off
+    /// (e.g. when `mediation mail fetch` runs from cron instead).
+    pub imap_interval_minutes: u64,
 }
 
 /// A list setting given as a TOML list or as one string (`MEDIATION_TRUSTED_PROXIES=a,b`).
@@ -90,6 +101,13 @@ fn string_or_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<V
         OneOrMany::One(text) => vec![text],
         OneOrMany::Many(list) => list,
     })
+}
+
+/// A list setting given as a TOML list or as one string of words separated by spaces
+/// (`MEDIATION_IMAP_URL="imaps://… imaps://…"`).
+fn words_or_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let list = string_or_list(deserializer)?;
+    Ok(list.iter().flat_map(|item| item.split_whitespace()).map(str::to_string).collect())
 }
 
 impl Default for AppConfig {
@@ -116,6 +134,10 @@ impl Default for AppConfig {
             audit_flush_ms: 200,
             sqlite_cache_mib: 64,
             statement_timeout_seconds: 30,
+            imap_url: Vec::new(),
+            imap_password_file: None,
+            imap_processed_folder: "Traités".into(),
+            imap_interval_minutes: 5,
         }
     }
 }
@@ -130,6 +152,7 @@ impl AppConfig {
     pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
         let config: AppConfig = figment.extract().map_err(|e| ConfigError::Invalid(e.to_string()))?;
         config.proxies()?;
+        crate::imap::ImapSettings::check(&config).map_err(|e| ConfigError::Invalid(e.to_string()))?;
         Ok(config)
     }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod imap;
 pub mod import;
 pub mod logging;
 pub mod mail;

@@ -1,6 +1,6 @@
 //! The command line: `mediation serve` (default), `mediation migrate`, `mediation sweep`,
 //! `mediation user add`, `mediation copy-data`, `mediation backup`, `mediation import`,
-//! `mediation report`, `mediation mail send`, `mediation anonymise`.
+//! `mediation report`, `mediation mail send`, `mediation mail fetch`, `mediation anonymise`.
 
 mod data;
 mod import;
@@ -42,7 +42,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Écrit le bilan annuel en PDF.
     Report(report::ReportArgs),
-    /// Courriels : `mediation mail send` remet les courriels en attente au serveur SMTP.
+    /// Courriels : `mediation mail send` remet les courriels en attente au serveur SMTP ;
+    /// `mediation mail fetch` relève les boîtes aux lettres de la médiation (IMAP).
     #[command(subcommand)]
     Mail(mail::MailCommand),
     /// Anonymise les saisines clôturées au-delà de la durée de conservation et supprime les

@@ -9,6 +9,7 @@ mod fairings;
 mod followup_view;
 mod health;
 mod html;
+mod mail_reader;
 mod mailer;
 mod nav_views;
 mod params;
@@ -53,6 +54,7 @@ pub fn build(figment: Figment, clock: Arc<dyn Clock>) -> Rocket<Build> {
         .attach(fairings::RequestLog)
         .attach(sweeper::fairing())
         .attach(mailer::fairing())
+        .attach(mail_reader::fairing())
         .attach(views_flushed_at_shutdown())
         .mount("/", html::routes())
         .mount("/", assets::routes())

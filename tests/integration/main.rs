@@ -20,6 +20,7 @@ mod export_xlsx;
 mod exports;
 mod figures_agree;
 mod html_pages;
+mod imap;
 mod import;
 mod import_rules;
 mod list;
