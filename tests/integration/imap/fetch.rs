@@ -19,7 +19,7 @@ fn a_message_is_recorded_then_moved_to_a_processed_folder_created_for_it() {
     let sink = Arc::new(DbSink::new(&dir));
     let report = block_on(fetch_once(&account, &options(), sink.clone()));
 
-    assert!(report.failure.is_none(), "{:?}", report.failure);
+    assert!(report.failure.is_none(), "{:?}\n{}", report.failure, super::dovecot().log());
     assert_eq!((report.read, report.created.len(), report.moved, report.errors), (1, 1, 1, 0), "{report:?}");
     assert_eq!(report.created, vec!["simple-1@exemple.fr".to_string()]);
     assert_eq!(messages("depot-simple", "INBOX"), Some(vec![]), "la boîte de réception est vide");
