@@ -16,6 +16,7 @@ pub mod import;
 pub mod indicators;
 pub mod letters;
 pub mod list;
+pub mod list_sort;
 pub mod models;
 pub mod outbox;
 pub mod person;

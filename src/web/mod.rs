@@ -11,6 +11,7 @@ mod health;
 mod html;
 mod mailer;
 mod params;
+mod sorting;
 mod state;
 mod steps;
 mod sweeper;

@@ -19,6 +19,9 @@ mod form;
 mod indicators;
 mod letters;
 mod list;
+mod list_bulk;
+mod list_nav;
+mod list_view;
 mod partner;
 mod partner_form;
 mod privacy;
@@ -34,6 +37,7 @@ use rocket::{Catcher, Route};
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(list::routes());
+    routes.extend(list_bulk::routes());
     routes.extend(edit::routes());
     routes.extend(show::routes());
     routes.extend(signin::routes());

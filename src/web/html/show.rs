@@ -32,6 +32,7 @@ type StepOutcome = Either<Flash<Redirect>, (Status, Template)>;
 
 /// Renders the page. Mediators and administrators see personal data whole, and that view is
 /// recorded in the audit log; readers see it masked.
+#[allow(clippy::too_many_arguments, reason = "what the page shows comes from several guards")]
 async fn render(
     db: &Db,
     reference: Reference,
@@ -40,6 +41,7 @@ async fn render(
     now: &Now,
     failed: Option<FailedStep>,
     mail: &Mail,
+    nav: super::list_nav::ListNav,
 ) -> Result<Template, PageError> {
     let reveal = viewer.role.sees_personal_data();
     let actor = viewer.actor();
@@ -96,7 +98,7 @@ async fn render(
         "saisines/show.html",
         context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable, deadlines,
         files, duplicates, referral, external_reference: &saisine.external_reference, letters, outbox, mail_on: mail.is_on(),
-        no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
+        no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string(), list_nav: nav.0 },
     ))
 }
 
@@ -124,8 +126,9 @@ pub async fn show(
     layout: Layout,
     now: Now,
     mail: Mail,
+    nav: super::list_nav::ListNav,
 ) -> Result<Template, PageError> {
-    render(&db, reference, &user.0, layout, &now, None, &mail).await
+    render(&db, reference, &user.0, layout, &now, None, &mail, nav).await
 }
 
 #[post("/saisines/<reference>/<step>", data = "<form>", rank = 3)]
@@ -149,7 +152,7 @@ async fn act(
                     let open = FailedStep { step, input, error: DomainError::Invalid(Vec::new()) };
                     return Ok(Either::Right((
                         Status::Ok,
-                        render(&db, reference, &user.0, layout, &now, Some(open), &mail).await?,
+                        render(&db, reference, &user.0, layout, &now, Some(open), &mail, Default::default()).await?,
                     )));
                 }
                 Err(e) => Err(e),
@@ -180,7 +183,7 @@ async fn act(
                 Status::UnprocessableEntity
             };
             let failed = Some(FailedStep { step, input, error });
-            let page = render(&db, reference, &user.0, layout, &now, failed, &mail).await?;
+            let page = render(&db, reference, &user.0, layout, &now, failed, &mail, Default::default()).await?;
             Ok(Either::Right((status, page)))
         }
         Err(other) => Err(other.into()),
