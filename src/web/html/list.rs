@@ -89,7 +89,8 @@ pub async fn render(
     } else {
         Status::Ok
     };
-    let list_query = query.list_only().to_query_string();
+    // The page as it is (its cursor too): « Tout cocher » and a refusal show it again.
+    let list_query = query.to_query_string();
     let names = list_view::user_names(&all_users);
     let rows_context = RowContext {
         lists: &lists,

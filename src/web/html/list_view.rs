@@ -43,7 +43,7 @@ pub fn status_short(status: Status) -> &'static str {
     match status {
         Status::Recue => "Reçue",
         Status::EnCours => "En cours",
-        Status::AttentePieces => "Attente de pièces",
+        Status::AttentePieces => "En attente",
         Status::Cloturee => "Clôturée",
     }
 }

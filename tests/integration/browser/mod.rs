@@ -7,6 +7,7 @@
 
 mod driver;
 mod flows;
+mod list_flow;
 
 use std::future::Future;
 
