@@ -163,7 +163,7 @@ fn readers_may_export_but_not_act_and_every_post_needs_its_token() {
     let refs = three(&app);
     let reader = app.browser_as(Role::Lecteur);
     let list = reader.page("/saisines");
-    assert!(list.contains("Exporter en CSV") && !list.contains(r#"value="prendre_en_charge""#), "{list}");
+    assert!(list.contains("Exporter (CSV masqué)") && !list.contains(r#"value="prendre_en_charge""#), "{list}");
     for action in ["attribuer", "prendre_en_charge", "noter"] {
         let response = reader.post_form(
             "/saisines/lot",

@@ -34,7 +34,8 @@ impl Session<'_> {
 
     /// Every row of the list is one line high at desktop width.
     async fn rows_are_one_line(&self) {
-        let script = "return [...document.querySelectorAll('table.dense tbody tr')].map(r => r.getBoundingClientRect().height);";
+        let script =
+            "return [...document.querySelectorAll('table.dense tbody tr')].map(r => r.getBoundingClientRect().height);";
         let heights = self.client.execute(script, vec![]).await.expect("row heights");
         let heights: Vec<f64> = heights.as_array().expect("a list").iter().filter_map(|h| h.as_f64()).collect();
         assert!(!heights.is_empty(), "rows in the list");
