@@ -10,6 +10,7 @@ pub mod admin;
 pub mod anonymise;
 pub mod attachments;
 pub mod audit_queue;
+pub mod bulk;
 pub mod duplicates;
 pub mod followups;
 pub mod import;

@@ -117,11 +117,20 @@ pub fn apply(
     today: NaiveDate,
     stamp: &Stamp,
 ) -> AppResult<Saisine> {
-    write(conn, |conn| {
-        store::lock(conn, reference)?;
-        let current = store::find(conn, reference)?;
-        apply_to(conn, &current, action, today, stamp, AuditAction::SaisineStep)
-    })
+    write(conn, |conn| apply_in(conn, reference, action, today, stamp))
+}
+
+/// `apply`'s work inside the caller's transaction (a bulk action runs many in one).
+pub(crate) fn apply_in(
+    conn: &mut DbConn,
+    reference: Reference,
+    action: &Action,
+    today: NaiveDate,
+    stamp: &Stamp,
+) -> AppResult<Saisine> {
+    store::lock(conn, reference)?;
+    let current = store::find(conn, reference)?;
+    apply_to(conn, &current, action, today, stamp, AuditAction::SaisineStep)
 }
 
 /// Inside the caller's transaction, on a saisine it has locked and read: the move, its
@@ -158,45 +167,57 @@ pub(crate) fn apply_to(
 /// A note in the timeline; allowed at every stage, closed included.
 pub fn add_note(conn: &mut DbConn, reference: Reference, text: &str, stamp: &Stamp) -> AppResult<()> {
     check_text("text", text, "écrivez la note")?;
-    write(conn, |conn| {
-        let id = store::id_of(conn, reference)?;
-        crate::domain::retention::check_writable(crate::db::retention::anonymised_at(conn, id)?.is_some())?;
-        let details = EventDetails { text: Some(text.trim().to_string()), ..Default::default() };
-        events::append(conn, id, EventKind::Note, &details, stamp)?;
-        let kind = EventKind::Note.code();
-        audit::record(conn, stamp.actor, AuditAction::SaisineStep, &reference.to_string(), kind, stamp.at)?;
-        Ok(store::touch(conn, id, stamp.at)?)
-    })
+    write(conn, |conn| note_in(conn, reference, text, stamp))
+}
+
+/// `add_note`'s work inside the caller's transaction.
+pub(crate) fn note_in(conn: &mut DbConn, reference: Reference, text: &str, stamp: &Stamp) -> AppResult<()> {
+    check_text("text", text, "écrivez la note")?;
+    let id = store::id_of(conn, reference)?;
+    crate::domain::retention::check_writable(crate::db::retention::anonymised_at(conn, id)?.is_some())?;
+    let details = EventDetails { text: Some(text.trim().to_string()), ..Default::default() };
+    events::append(conn, id, EventKind::Note, &details, stamp)?;
+    let kind = EventKind::Note.code();
+    audit::record(conn, stamp.actor, AuditAction::SaisineStep, &reference.to_string(), kind, stamp.at)?;
+    Ok(store::touch(conn, id, stamp.at)?)
 }
 
 /// Gives the saisine to an active mediator or administrator, or to nobody.
 pub fn assign(conn: &mut DbConn, reference: Reference, assignee: Option<UserId>, stamp: &Stamp) -> AppResult<()> {
-    write(conn, |conn| {
-        let named = match assignee {
-            None => None,
-            Some(id) => {
-                let user = match users::find(conn, id) {
-                    Ok(user) => Some(user),
-                    Err(DbError::NotFound) => None,
-                    Err(other) => return Err(other.into()),
-                };
-                check_assignee(user.as_ref().map(|u| (u.active, u.role.can_work_on_saisines())))?;
-                user.map(|u| (id, u.display_name))
-            }
-        };
-        store::lock(conn, reference)?;
-        let current = store::find(conn, reference)?;
-        if current.assigned_to == assignee {
-            return Ok(());
+    write(conn, |conn| assign_in(conn, reference, assignee, stamp))
+}
+
+/// `assign`'s work inside the caller's transaction.
+pub(crate) fn assign_in(
+    conn: &mut DbConn,
+    reference: Reference,
+    assignee: Option<UserId>,
+    stamp: &Stamp,
+) -> AppResult<()> {
+    let named = match assignee {
+        None => None,
+        Some(id) => {
+            let user = match users::find(conn, id) {
+                Ok(user) => Some(user),
+                Err(DbError::NotFound) => None,
+                Err(other) => return Err(other.into()),
+            };
+            check_assignee(user.as_ref().map(|u| (u.active, u.role.can_work_on_saisines())))?;
+            user.map(|u| (id, u.display_name))
         }
-        store::set_assignee(conn, current.id, assignee)?;
-        store::touch(conn, current.id, stamp.at)?;
-        let text = named.map(|(_, name)| name).unwrap_or_else(|| "personne (attribution retirée)".into());
-        let details = EventDetails { text: Some(text.clone()), ..Default::default() };
-        events::append(conn, current.id, EventKind::Attribuee, &details, stamp)?;
-        let target = reference.to_string();
-        Ok(audit::record(conn, stamp.actor, AuditAction::SaisineAssigned, &target, &text, stamp.at)?)
-    })
+    };
+    store::lock(conn, reference)?;
+    let current = store::find(conn, reference)?;
+    if current.assigned_to == assignee {
+        return Ok(());
+    }
+    store::set_assignee(conn, current.id, assignee)?;
+    store::touch(conn, current.id, stamp.at)?;
+    let text = named.map(|(_, name)| name).unwrap_or_else(|| "personne (attribution retirée)".into());
+    let details = EventDetails { text: Some(text.clone()), ..Default::default() };
+    events::append(conn, current.id, EventKind::Attribuee, &details, stamp)?;
+    let target = reference.to_string();
+    Ok(audit::record(conn, stamp.actor, AuditAction::SaisineAssigned, &target, &text, stamp.at)?)
 }
 
 /// Reads a saisine whole for someone allowed to see its personal data, and records that access

@@ -1,5 +1,5 @@
-//! The list of saisines: filters and keyset pagination on (received_on, id), never OFFSET,
-//! so that page 1,000 costs what page 1 costs.
+//! The list of saisines: filters and keyset pagination on (sort key, id), never OFFSET,
+//! so that page 1,000 costs what page 1 costs (the orders: `list_sort`).
 
 use chrono::NaiveDate;
 use diesel::dsl::sql;
@@ -7,6 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 
 use super::audit::{self, Actor};
+use super::list_sort::{self, Boxed, SortValues};
+pub use super::list_sort::{Cursor, KeyValue, SortKey, SortOrder};
 use super::models::SaisineRow;
 use super::saisines::with_motifs;
 use super::schema::{external_references, saisine_motifs, saisines};
@@ -76,41 +78,22 @@ pub enum Assignee {
     Nobody,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SortOrder {
-    #[default]
-    NewestFirst,
-    OldestFirst,
-}
-
-/// Where a page starts: just after this (date, id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub received_on: NaiveDate,
-    pub id: i32,
-}
-
-impl Cursor {
-    /// `2026-03-01.123`: opaque to users, readable in a URL.
-    pub fn encode(&self) -> String {
-        format!("{}.{}", self.received_on, self.id)
-    }
-
-    pub fn decode(text: &str) -> Option<Cursor> {
-        let (date, id) = text.split_once('.')?;
-        Some(Cursor { received_on: date.parse().ok()?, id: id.parse().ok()? })
-    }
-}
-
 pub struct Page {
     pub saisines: Vec<Saisine>,
+    /// Each saisine's stored deadlines, in the same order.
+    pub due: Vec<Due>,
     /// Where the next page starts, when there is one.
     pub next: Option<Cursor>,
     /// The first row shown, when rows come before it: the previous page ends there.
     pub previous: Option<Cursor>,
 }
 
-type Boxed<'a> = saisines::BoxedQuery<'a, DbBackend>;
+/// A saisine's next due date, and the day it counts as late from (`domain::schedule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub next_due_on: Option<NaiveDate>,
+    pub late_from: Option<NaiveDate>,
+}
 
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
@@ -257,31 +240,59 @@ fn is_postgres(conn: &DbConn) -> bool {
     matches!(conn, DbConn::Postgresql(_))
 }
 
-/// The saisines strictly past `cursor` in `order`.
-fn past(query: Boxed<'_>, order: SortOrder, c: Cursor) -> Boxed<'_> {
-    match order {
-        SortOrder::NewestFirst => query.filter(
-            saisines::received_on
-                .lt(c.received_on)
-                .or(saisines::received_on.eq(c.received_on).and(saisines::id.lt(c.id))),
-        ),
-        SortOrder::OldestFirst => query.filter(
-            saisines::received_on
-                .gt(c.received_on)
-                .or(saisines::received_on.eq(c.received_on).and(saisines::id.gt(c.id))),
-        ),
+type Row = (SaisineRow, Option<NaiveDate>, Option<NaiveDate>);
+
+fn sort_values(row: &Row) -> SortValues {
+    let (r, next_due_on, late_from) = row;
+    SortValues {
+        id: r.id,
+        received_on: r.received_on,
+        next_due_on: *next_due_on,
+        late_from: *late_from,
+        closed_on: r.closed_on,
+        updated_at: r.updated_at,
     }
 }
 
-fn ordered(query: Boxed<'_>, order: SortOrder) -> Boxed<'_> {
-    match order {
-        SortOrder::NewestFirst => query.order((saisines::received_on.desc(), saisines::id.desc())),
-        SortOrder::OldestFirst => query.order((saisines::received_on.asc(), saisines::id.asc())),
+/// Up to `want` saisines of the filter strictly past `from` in `order` (or before it, in the
+/// reverse order, when `backwards`): one indexed query per run crossed, two at most.
+fn walk(
+    conn: &mut DbConn,
+    filter: &ListFilter,
+    order: SortOrder,
+    backwards: bool,
+    from: Option<Cursor>,
+    want: i64,
+) -> DbResult<Vec<Row>> {
+    let runs = list_sort::runs(order.key, backwards);
+    let start = match from {
+        None => 0,
+        Some(c) => runs.iter().position(|keyed| *keyed == c.key.is_some()).unwrap_or(runs.len()),
+    };
+    let descending = order.descending != backwards;
+    let mut rows: Vec<Row> = Vec::new();
+    for (n, keyed) in runs.into_iter().enumerate().skip(start) {
+        let cursor = if n == start { from } else { None };
+        let query = list_sort::run(filtered(conn, filter)?, order.key, keyed, descending, cursor)?;
+        let found: Vec<Row> = query
+            .select((SaisineRow::as_select(), saisines::next_due_on, saisines::late_from))
+            .limit(want - rows.len() as i64)
+            .load(conn)?;
+        rows.extend(found);
+        if rows.len() as i64 >= want {
+            break;
+        }
     }
+    Ok(rows)
 }
 
-fn cursor_of(row: &SaisineRow) -> Cursor {
-    Cursor { received_on: row.received_on, id: row.id }
+fn into_page(conn: &mut DbConn, rows: Vec<Row>, next: Option<Cursor>, previous: Option<Cursor>) -> DbResult<Page> {
+    let due = rows
+        .iter()
+        .map(|(_, next_due_on, late_from)| Due { next_due_on: *next_due_on, late_from: *late_from })
+        .collect();
+    let rows = rows.into_iter().map(|(row, _, _)| row).collect();
+    Ok(Page { saisines: with_motifs(conn, rows)?, due, next, previous })
 }
 
 /// One page of the filtered list, `limit` saisines at most.
@@ -292,18 +303,13 @@ pub fn page(
     after: Option<Cursor>,
     limit: i64,
 ) -> DbResult<Page> {
-    let mut query = filtered(conn, filter)?;
-    if let Some(c) = after {
-        query = past(query, order, c);
-    }
-    let mut rows: Vec<SaisineRow> =
-        ordered(query, order).select(SaisineRow::as_select()).limit(limit + 1).load(conn)?;
+    let mut rows = walk(conn, filter, order, false, after, limit + 1)?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next = if has_more { rows.last().map(cursor_of) } else { None };
+    let next = if has_more { rows.last().map(|r| sort_values(r).cursor(order.key)) } else { None };
     // Something lies before a page that starts after a cursor (the row of the cursor at least).
-    let previous = after.and(rows.first().map(cursor_of));
-    Ok(Page { saisines: with_motifs(conn, rows)?, next, previous })
+    let previous = after.and(rows.first().map(|r| sort_values(r).cursor(order.key)));
+    into_page(conn, rows, next, previous)
 }
 
 /// The page that ends just before `before`: the same query walked backwards (the reversed
@@ -315,20 +321,41 @@ pub fn page_before(
     before: Cursor,
     limit: i64,
 ) -> DbResult<Page> {
-    let reversed = match order {
-        SortOrder::NewestFirst => SortOrder::OldestFirst,
-        SortOrder::OldestFirst => SortOrder::NewestFirst,
-    };
-    let query = past(filtered(conn, filter)?, reversed, before);
-    let mut rows: Vec<SaisineRow> =
-        ordered(query, reversed).select(SaisineRow::as_select()).limit(limit + 1).load(conn)?;
+    let mut rows = walk(conn, filter, order, true, Some(before), limit + 1)?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     rows.reverse();
-    let previous = if has_more { rows.first().map(cursor_of) } else { None };
+    let previous = if has_more { rows.first().map(|r| sort_values(r).cursor(order.key)) } else { None };
     // The row of the cursor follows this page.
-    let next = rows.last().map(cursor_of);
-    Ok(Page { saisines: with_motifs(conn, rows)?, next, previous })
+    let next = rows.last().map(|r| sort_values(r).cursor(order.key));
+    into_page(conn, rows, next, previous)
+}
+
+/// The saisines just before and just after `id` in the filtered, sorted list (whether or not
+/// `id` itself matches the filter): one indexed query each way, whatever the list's length.
+pub fn neighbours(
+    conn: &mut DbConn,
+    filter: &ListFilter,
+    order: SortOrder,
+    id: i32,
+) -> DbResult<(Option<String>, Option<String>)> {
+    let values: (NaiveDate, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>, chrono::NaiveDateTime) =
+        saisines::table
+            .filter(saisines::id.eq(id))
+            .select((
+                saisines::received_on,
+                saisines::next_due_on,
+                saisines::late_from,
+                saisines::closed_on,
+                saisines::updated_at,
+            ))
+            .first(conn)?;
+    let (received_on, next_due_on, late_from, closed_on, updated_at) = values;
+    let here = SortValues { id, received_on, next_due_on, late_from, closed_on, updated_at }.cursor(order.key);
+    let mut reference = |backwards: bool| -> DbResult<Option<String>> {
+        Ok(walk(conn, filter, order, backwards, Some(here), 1)?.into_iter().next().map(|(r, _, _)| r.reference))
+    };
+    Ok((reference(true)?, reference(false)?))
 }
 
 /// Beyond this many, the list says « plus de 10 000 » rather than counting on.

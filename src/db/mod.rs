@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod letters;
 pub mod list;
 pub mod merges;
+pub mod list_sort;
 pub mod models;
 pub mod outbox;
 pub mod person;

@@ -13,6 +13,7 @@ mod mail_reader;
 mod mailer;
 mod nav_views;
 mod params;
+mod sorting;
 mod state;
 mod steps;
 mod sweeper;

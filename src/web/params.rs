@@ -9,6 +9,7 @@ use crate::domain::reference::InvalidReference;
 use crate::domain::search::SearchTerm;
 use crate::domain::text::non_blank;
 use crate::domain::{DomainError, FieldError, Reference};
+use crate::web::sorting::Sorting;
 
 impl<'a> FromParam<'a> for Reference {
     type Error = InvalidReference;
@@ -46,6 +47,8 @@ pub struct ListQuery {
 pub struct ListRequest {
     pub filter: ListFilter,
     pub order: SortOrder,
+    /// The sort as chosen (the column whose header shows it).
+    pub sorting: Sorting,
     pub after: Option<Cursor>,
     pub before: Option<Cursor>,
 }
@@ -138,22 +141,19 @@ impl ListQuery {
             open_only,
             closed_between,
         };
-        let order = match given(&self.sort).as_deref() {
-            None | Some("desc") | Some("recentes") => SortOrder::NewestFirst,
-            Some("asc") | Some("anciennes") => SortOrder::OldestFirst,
-            Some(other) => {
-                errors.push(FieldError::new(
-                    "sort",
-                    "invalid_filter",
-                    format!("tri inconnu : « {other} » (asc ou desc)"),
-                ));
-                SortOrder::NewestFirst
-            }
+        let sorting = match given(&self.sort).as_deref() {
+            None => Sorting::default(),
+            Some(code) => Sorting::from_code(code).unwrap_or_else(|| {
+                let known = Sorting::known_codes();
+                errors.push(FieldError::new("sort", "invalid_filter", format!("tri inconnu : « {code} » ({known})")));
+                Sorting::default()
+            }),
         };
-        let after = cursor(&self.after, "after", &mut errors);
-        let before = cursor(&self.before, "before", &mut errors);
+        let order = sorting.order();
+        let after = cursor(&self.after, "after", order, &mut errors);
+        let before = cursor(&self.before, "before", order, &mut errors);
         if errors.is_empty() {
-            Ok(ListRequest { filter, order, after, before })
+            Ok(ListRequest { filter, order, sorting, after, before })
         } else {
             Err(DomainError::Invalid(errors))
         }
@@ -167,6 +167,41 @@ impl ListQuery {
     /// The same query pointing at the page before `cursor`.
     pub fn with_before(&self, cursor: Cursor) -> ListQuery {
         ListQuery { after: None, before: Some(cursor.encode()), ..self.clone() }
+    }
+
+    /// The same filters and sort from the first page: what a list is (a saved view, the
+    /// saisine page's previous and next).
+    pub fn list_only(&self) -> ListQuery {
+        ListQuery { after: None, before: None, limit: None, ..self.clone() }
+    }
+
+    /// The same list sorted otherwise, from its first page.
+    pub fn with_sort(&self, sorting: Sorting) -> ListQuery {
+        let sort = (sorting != Sorting::default()).then(|| sorting.code().to_string());
+        ListQuery { sort, ..self.list_only() }
+    }
+
+    /// The same list without one filter (a chip's link), from its first page.
+    pub fn without(&self, field: &str) -> ListQuery {
+        let mut query = self.list_only();
+        match field {
+            "status" => query.status = None,
+            "channel" => query.channel = None,
+            "process" => query.process = None,
+            "motif" => query.motif = None,
+            "partner" => query.partner = None,
+            "year" => query.year = None,
+            "q" => query.q = None,
+            "assigned" => query.assigned = None,
+            "echeance" => query.echeance = None,
+            _ => {}
+        }
+        query
+    }
+
+    /// Reads a list's query string (as a link to a saisine carries it); unknown names ignored.
+    pub fn parse(text: &str) -> Option<ListQuery> {
+        rocket::form::Form::<ListQuery>::parse_encoded(rocket::http::RawStr::new(text)).ok()
     }
 
     /// The query string of this request (for the "next page" link).
@@ -194,9 +229,9 @@ impl ListQuery {
     }
 }
 
-fn cursor(value: &Option<String>, field: &str, errors: &mut Vec<FieldError>) -> Option<Cursor> {
+fn cursor(value: &Option<String>, field: &str, order: SortOrder, errors: &mut Vec<FieldError>) -> Option<Cursor> {
     let text = given(value)?;
-    let cursor = Cursor::decode(&text);
+    let cursor = Cursor::decode(&text, order.key);
     if cursor.is_none() {
         errors.push(FieldError::new(field, "invalid_cursor", "curseur de pagination invalide"));
     }
@@ -207,7 +242,7 @@ fn cursor(value: &Option<String>, field: &str, errors: &mut Vec<FieldError>) -> 
 const COMPONENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-fn urlencode(text: &str) -> String {
+pub(crate) fn urlencode(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
 }
 

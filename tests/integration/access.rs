@@ -39,6 +39,8 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Get, "/saisines") | (Get, "/saisines/<reference>") => Reader,
         (Get, "/saisines/export.csv") => Reader,
         (Get, "/saisines/export.xlsx") => Reader,
+        // Readers may export the checked rows; its write actions answer them 403 (`list_bulk`).
+        (Post, "/saisines/lot") => Reader,
         (Get, "/saisines/export-complet.csv") => Admin,
         (Get, "/rapports") | (Get, "/rapports/<year>") | (Get, "/rapports/<file>") => Reader,
         (Get, "/rapports/periode") | (Get, "/rapports/periode.pdf") => Reader,

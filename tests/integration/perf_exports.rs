@@ -13,7 +13,7 @@ fn a_streamed_export_of_many_batches_equals_the_whole_file() {
     let app = TestApp::new();
     let mut conn = connect(&app.dir);
     crate::perf_data::load(&mut conn, 2_345);
-    let all = list::page(&mut conn, &ListFilter::default(), SortOrder::OldestFirst, None, 10_000).unwrap();
+    let all = list::page(&mut conn, &ListFilter::default(), SortOrder::OLDEST_FIRST, None, 10_000).unwrap();
     assert_eq!(all.saisines.len(), 2_345);
     let admin = app.browser_as(Role::Admin);
     for (uri, privacy) in [("/saisines/export-complet.csv", Privacy::Whole), ("/saisines/export.csv", Privacy::Masked)]

@@ -140,6 +140,7 @@ pub fn history(
 
 /// Renders the page. Mediators and administrators see personal data whole, and that view is
 /// recorded in the audit log; readers see it masked.
+#[allow(clippy::too_many_arguments, reason = "what the page shows comes from several guards")]
 pub async fn render(
     db: &Db,
     reference: Reference,
@@ -148,6 +149,7 @@ pub async fn render(
     now: &Now,
     failed: Option<FailedStep>,
     mail: &Mail,
+    nav: super::list_nav::ListNav,
 ) -> Result<Template, PageError> {
     let reveal = viewer.role.sees_personal_data();
     let actor = viewer.actor();
@@ -203,7 +205,7 @@ pub async fn render(
         context! { layout, s: detail, offers, timeline, choices, failed_step, step_values, step_errors, refusal,
         assignable, deadlines, files, duplicates, merged_into, merged_here, referral,
         external_reference: &saisine.external_reference, letters, outbox, mail_on: mail.is_on(),
-        no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
+        no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string(), list_nav: nav.0 },
     ))
 }
 

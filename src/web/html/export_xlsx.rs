@@ -29,7 +29,7 @@ fn write_workbook(conn: &mut DbConn, filter: &ListFilter) -> DbResult<Vec<u8>> {
     let mut out = xlsx::Writer::new(Privacy::Masked).map_err(failed)?;
     let mut after: Option<Cursor> = None;
     loop {
-        let page = list::page(conn, filter, SortOrder::OldestFirst, after, BATCH)?;
+        let page = list::page(conn, filter, SortOrder::OLDEST_FIRST, after, BATCH)?;
         for saisine in &page.saisines {
             out.write(saisine, &lists).map_err(failed)?;
         }

@@ -99,7 +99,7 @@ fn write_all(pool: &DbPool, filter: &ListFilter, privacy: Privacy, out: impl Wri
     loop {
         let page = {
             let mut conn = pool.get().map_err(crate::db::DbError::from)?;
-            list::page(&mut conn, filter, SortOrder::OldestFirst, after, BATCH)?
+            list::page(&mut conn, filter, SortOrder::OLDEST_FIRST, after, BATCH)?
         };
         for saisine in &page.saisines {
             writer.write(saisine)?;

@@ -22,6 +22,9 @@ pub(crate) mod help;
 mod indicators;
 mod letters;
 mod list;
+mod list_bulk;
+mod list_nav;
+mod list_view;
 mod partner;
 mod partner_form;
 mod privacy;
@@ -40,6 +43,7 @@ use rocket::{Catcher, Route};
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     routes.extend(list::routes());
+    routes.extend(list_bulk::routes());
     routes.extend(edit::routes());
     routes.extend(show::routes());
     routes.extend(duplicates::routes());

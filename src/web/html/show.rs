@@ -29,8 +29,9 @@ pub async fn show(
     layout: Layout,
     now: Now,
     mail: Mail,
+    nav: super::list_nav::ListNav,
 ) -> Result<Template, PageError> {
-    render(&db, reference, &user.0, layout, &now, None, &mail).await
+    render(&db, reference, &user.0, layout, &now, None, &mail, nav).await
 }
 
 #[post("/saisines/<reference>/<step>", data = "<form>", rank = 3)]
@@ -54,7 +55,7 @@ async fn act(
                     let open = FailedStep { step, input, error: DomainError::Invalid(Vec::new()) };
                     return Ok(Either::Right((
                         Status::Ok,
-                        render(&db, reference, &user.0, layout, &now, Some(open), &mail).await?,
+                        render(&db, reference, &user.0, layout, &now, Some(open), &mail, Default::default()).await?,
                     )));
                 }
                 Err(e) => Err(e),
@@ -85,7 +86,7 @@ async fn act(
                 Status::UnprocessableEntity
             };
             let failed = Some(FailedStep { step, input, error });
-            let page = render(&db, reference, &user.0, layout, &now, failed, &mail).await?;
+            let page = render(&db, reference, &user.0, layout, &now, failed, &mail, Default::default()).await?;
             Ok(Either::Right((status, page)))
         }
         Err(other) => Err(other.into()),

@@ -8,6 +8,7 @@
 mod driver;
 mod flows;
 mod views;
+mod list_flow;
 
 use std::future::Future;
 
