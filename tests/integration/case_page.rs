@@ -114,11 +114,10 @@ fn after_a_refused_step_a_reload_of_its_url_shows_the_saisine() {
         let page = to.split('#').next().unwrap_or_default();
         assert_eq!(app.get(page).status(), Status::Ok, "{to}");
     }
-    // A refused assignment and a refused reminder come back to the page, said in French.
+    // A refused assignment: its error page, then a reload of its URL shows the saisine.
     let assigned = app.post_form(&format!("/saisines/{r}/attribution"), &[("assignee", "quelqu'un")]);
-    assert_eq!((assigned.status(), location(&assigned)), (Status::SeeOther, format!("/saisines/{r}")));
-    let page = app.browser.page(&format!("/saisines/{r}"));
-    assert!(page.contains("Attribution refusée : choisissez un médiateur dans la liste."), "{page}");
+    assert_eq!(assigned.status(), Status::Conflict);
+    assert_eq!(location(&app.get(&format!("/saisines/{r}/attribution"))), format!("/saisines/{r}#action-attribution"));
     // Not a URL forms post to: still not found.
     assert_eq!(app.get(&format!("/saisines/{r}/nimporte-quoi")).status(), Status::NotFound);
 }

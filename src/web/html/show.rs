@@ -98,8 +98,8 @@ struct AssignForm {
     assignee: Option<String>,
 }
 
-/// Gives the saisine to a mediator, or takes it back (empty choice). A refusal comes back to
-/// the saisine's page, said in French.
+/// Gives the saisine to a mediator, or takes it back (empty choice). A refusal is the error
+/// page at this URL, with the way back to the saisine; reloading it shows the saisine (`reload`).
 #[post("/saisines/<reference>/attribution", data = "<form>")]
 async fn assign(
     user: Mediator,
@@ -108,22 +108,15 @@ async fn assign(
     db: Db,
     now: Now,
 ) -> Result<Flash<Redirect>, PageError> {
-    let back = Redirect::to(format!("/saisines/{reference}"));
     let assignee = form.0.assignee.filter(|a| !a.trim().is_empty());
     let assignee = match assignee.map(|a| a.trim().parse::<i32>()) {
         None => None,
         Some(Ok(id)) => Some(UserId(id)),
-        Some(Err(_)) => return Ok(Flash::error(back, "Attribution refusée : choisissez un médiateur dans la liste.")),
+        Some(Err(_)) => return Err(PageError::Refused("choix de médiateur invalide".into())),
     };
     let actor = user.0.actor();
-    let done = db
-        .act(move |conn| app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at }))
-        .await;
-    match done {
-        Ok(()) => Ok(Flash::success(back, "Attribution enregistrée.")),
-        Err(AppError::Domain(e)) => Ok(Flash::error(back, format!("Attribution refusée : {e}."))),
-        Err(other) => Err(other.into()),
-    }
+    db.act(move |conn| app::saisines::assign(conn, reference, assignee, &Stamp { actor: &actor, at: now.at })).await?;
+    Ok(Flash::success(Redirect::to(format!("/saisines/{reference}")), "Attribution enregistrée."))
 }
 
 /// Those posted to elsewhere than the move route, and the part of the page their form is in:

@@ -99,7 +99,11 @@ fn an_edited_letter_is_what_is_kept_as_a_pdf_with_the_letterhead() {
 
     let page = app.get(&format!("/saisines/{reference}")).into_string().unwrap();
     let link = format!("/saisines/{reference}/courriers/");
-    let start = page.find(&link).expect("lien du courrier");
+    // The kept letter's link, not the one to write a new letter.
+    let (start, _) = page
+        .match_indices(&link)
+        .find(|(at, _)| page[at + link.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        .expect("lien du courrier");
     let end = start + page[start..].find('"').unwrap();
     let response = app.get(&page[start..end]);
     assert_eq!(response.content_type(), Some(rocket::http::ContentType::PDF));
