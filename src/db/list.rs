@@ -117,7 +117,7 @@ fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResult<Boxed<'a>
         query = query.filter(saisines::status.ne(Status::Cloturee.code()));
     }
     if let Some((first, last)) = filter.closed_between {
-        // A reopened saisine has no closing date (index `saisines_by_closing`).
+        // A reopened saisine has no closing date (index `saisines_by_closed_on`).
         query = query.filter(saisines::closed_on.between(first, last));
     }
     if let Some(channel) = filter.channel {

@@ -61,6 +61,10 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Post, "/saisines/<reference>/doublons/<other>/ecarter") => Mediator,
         (Get, "/saisines/<reference>/<posted>") => Reader,
         (Get, "/saisines/<reference>/doublons/<other>") => Mediator,
+        // Readers keep private views of their own (`saved_views`).
+        (Get, "/vues") | (Post, "/vues") | (Post, "/vues/<id>/nom") => Reader,
+        (Post, "/vues/<id>/suppression") | (Post, "/vues/<id>/<direction>") => Reader,
+        (Get, "/aide") | (Post, "/aide/raccourcis") | (Get, "/recherche") => Reader,
         (Post, "/saisines/<reference>/doublons/<other>/fusion") => Mediator,
         (Get, "/saisines/<reference>/doublons/<other>/<_action>") => Mediator,
         (Get, "/indicateurs") => Reader,

@@ -304,5 +304,5 @@ fn closed_this_month_is_found_through_its_index_on_sqlite() {
     .into_iter()
     .map(|s| s.detail)
     .collect();
-    assert!(plan.iter().any(|s| s.contains("saisines_by_closing")), "{plan:?}");
+    assert!(plan.iter().any(|s| s.contains("saisines_by_closed_on")), "{plan:?}");
 }

@@ -1,2 +1,1 @@
-DROP INDEX saisines_by_closing;
 DROP TABLE saved_views;

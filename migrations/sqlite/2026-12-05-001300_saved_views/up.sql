@@ -25,5 +25,3 @@ INSERT INTO saved_views (owner_id, shared, name, name_key, query, position, crea
     (NULL, TRUE, 'En attente de pièces', 'en attente de pieces', 'status=attente_pieces', 4, '2026-12-05 00:00:00', '2026-12-05 00:00:00'),
     (NULL, TRUE, 'Clôturées ce mois-ci', 'cloturees ce mois-ci', 'cloture=mois', 5, '2026-12-05 00:00:00', '2026-12-05 00:00:00');
 
--- « Clôturées ce mois-ci » (the list's `cloture=mois`): the closing dates of one month.
-CREATE INDEX saisines_by_closing ON saisines (closed_on) WHERE closed_on IS NOT NULL;

@@ -58,6 +58,7 @@ fn a_mediator_saves_a_filtered_list_as_a_view_and_opens_it_from_the_navigation()
         page.submit("form[action='/saisines'] button[type=submit]").await;
 
         page.visit("/saisines").await;
+        page.click("details.more-filters summary").await;
         page.client
             .find(Locator::Css("#channel"))
             .await
