@@ -13,6 +13,7 @@ pub mod audit_queue;
 pub mod duplicates;
 pub mod followups;
 pub mod import;
+pub mod mailbox;
 mod letter_output;
 pub mod letters;
 pub mod notifications;

@@ -64,4 +64,10 @@ audit_actions! {
     AuditLogPurged => "journal_purge", "Journal d'audit : enregistrements anciens supprimés";
     PersonalDataExported => "droit_acces", "Document de droit d'accès produit";
     HistoryRectified => "historique_rectifie", "Historique rectifié";
+    MailReceived => "courriel_recu", "Courriel reçu dans la boîte de la médiation";
+    MailConverted => "courriel_transforme", "Courriel non traité transformé en saisine";
+    MailDismissed => "courriel_ecarte", "Courriel non traité écarté";
+    MailRawViewed => "courriel_consulte", "Courriel d'origine consulté";
+    MailSeen => "courriel_vu", "Courriel reçu marqué comme vu";
+    PartnerAddressChanged => "adresse_partenaire_modifiee", "Adresses des partenaires modifiées";
 }

@@ -40,6 +40,8 @@ pub const TABLES: &[&str] = &[
     "outbox",
     "digest_subscriptions",
     "satisfaction_surveys",
+    "partner_addresses",
+    "inbound_messages",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -55,6 +57,7 @@ const SERIAL_TABLES: &[&str] = &[
     "letters",
     "outbox",
     "satisfaction_surveys",
+    "inbound_messages",
 ];
 
 /// Rows of each table, in `TABLES` order.
@@ -91,7 +94,9 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         letters,
         outbox,
         digest_subscriptions,
-        satisfaction_surveys
+        satisfaction_surveys,
+        partner_addresses,
+        inbound_messages
     ))
 }
 
@@ -283,6 +288,14 @@ fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut 
         id: i32, saisine_id: i32, token_hash: String, created_at: NaiveDateTime, expires_at: NaiveDateTime,
         answered_at: Option<NaiveDateTime>, handling: Option<String>, understood: Option<bool>, comment: Option<String>
     ));
+    copy_whole!(source, target, progress, partner_addresses, (
+        pattern: String, partner: String, created_at: NaiveDateTime, created_by: String
+    ));
+    copy_by_key!(source, target, progress, inbound_messages, id, (
+        id: i32, message_key: String, mailbox: String, received_at: NaiveDateTime, outcome: String,
+        reason: Option<String>, saisine_id: Option<i32>, sender: String, subject: String, refused_files: String,
+        raw: Vec<u8>, handled_at: Option<NaiveDateTime>, handled_by: Option<String>
+    ));
     Ok(())
 }
 
@@ -291,11 +304,16 @@ fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn Fn
     use super::models::{SaisineRow, ScheduleRow};
     let mut last = 0;
     loop {
-        let rows: Vec<(SaisineRow, ScheduleRow, Option<NaiveDateTime>)> = saisines::table
+        let rows: Vec<(SaisineRow, ScheduleRow, Option<NaiveDateTime>, (bool, bool))> = saisines::table
             .filter(saisines::id.gt(last))
             .order(saisines::id.asc())
             .limit(BATCH)
-            .select((SaisineRow::as_select(), ScheduleRow::as_select(), saisines::anonymised_at))
+            .select((
+                SaisineRow::as_select(),
+                ScheduleRow::as_select(),
+                saisines::anonymised_at,
+                (saisines::to_qualify, saisines::mail_received),
+            ))
             .load(source)?;
         let Some(tail) = rows.last() else { break };
         last = tail.0.id;
@@ -350,14 +368,22 @@ type SaisineReferral = (
     diesel::dsl::Eq<saisines::phone_key, Option<String>>,
 );
 
+type SaisineFlags = (diesel::dsl::Eq<saisines::to_qualify, bool>, diesel::dsl::Eq<saisines::mail_received, bool>);
+
 fn saisine_values(
-    (r, schedule, anonymised_at): (super::models::SaisineRow, super::models::ScheduleRow, Option<NaiveDateTime>),
+    (r, schedule, anonymised_at, (to_qualify, mail_received)): (
+        super::models::SaisineRow,
+        super::models::ScheduleRow,
+        Option<NaiveDateTime>,
+        (bool, bool),
+    ),
 ) -> (
     SaisineHead,
     SaisineTail,
     SaisineReferral,
     super::models::ScheduleRow,
     diesel::dsl::Eq<saisines::anonymised_at, Option<NaiveDateTime>>,
+    SaisineFlags,
 ) {
     use saisines as s;
     (
@@ -403,6 +429,7 @@ fn saisine_values(
         ),
         schedule,
         s::anonymised_at.eq(anonymised_at),
+        (s::to_qualify.eq(to_qualify), s::mail_received.eq(mail_received)),
     )
 }
 
