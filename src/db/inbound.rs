@@ -291,10 +291,16 @@ pub fn set_to_qualify(conn: &mut DbConn, saisine: SaisineId, on: bool) -> DbResu
     Ok(())
 }
 
+/// Sets or clears « courriel reçu », and the stored deadlines with it (the flag puts the
+/// saisine on the queue).
 pub fn set_mail_received(conn: &mut DbConn, saisine: SaisineId, on: bool) -> DbResult<()> {
-    diesel::update(saisines::table.find(saisine.0).filter(saisines::mail_received.ne(on)))
+    let changed = diesel::update(saisines::table.find(saisine.0).filter(saisines::mail_received.ne(on)))
         .set(saisines::mail_received.eq(on))
         .execute(conn)?;
+    if changed == 1 {
+        let settings = super::deadline_settings::load(conn)?;
+        super::schedule::refresh(conn, saisine, &settings)?;
+    }
     Ok(())
 }
 

@@ -36,6 +36,8 @@ pub struct ListQuery {
     pub assigned: Option<String>,
     /// `en_retard`, `relance` or `prise_en_charge`: what is due (stored deadlines).
     pub echeance: Option<String>,
+    /// `oui`: only the saisines received by e-mail still to qualify.
+    pub a_qualifier: Option<String>,
     /// Page size (API only).
     pub limit: Option<i64>,
 }
@@ -108,7 +110,17 @@ impl ListQuery {
                 }
             },
         };
+        let to_qualify = match given(&self.a_qualifier).as_deref() {
+            None | Some("non") => false,
+            Some("oui") => true,
+            Some(other) => {
+                let message = format!("valeur inconnue pour « à qualifier » : « {other} » (oui)");
+                errors.push(FieldError::new("a_qualifier", "invalid_filter", message));
+                false
+            }
+        };
         let filter = ListFilter {
+            to_qualify,
             status: parsed(&self.status, "status", "statut", &mut errors),
             channel: parsed(&self.channel, "channel", "canal", &mut errors),
             process: parsed(&self.process, "process", "processus", &mut errors),
@@ -163,6 +175,7 @@ impl ListQuery {
             ("sort", &self.sort),
             ("assigned", &self.assigned),
             ("echeance", &self.echeance),
+            ("a_qualifier", &self.a_qualifier),
             ("after", &self.after),
             ("before", &self.before),
         ];
@@ -228,6 +241,7 @@ mod tests {
                 assigned: fields[9].clone(),
                 echeance: fields[10].clone(),
                 before: fields[11].clone(),
+                a_qualifier: fields[0].clone(),
                 limit,
             };
             let role = if reader { Role::Lecteur } else { Role::Mediateur };

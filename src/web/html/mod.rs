@@ -19,6 +19,7 @@ mod form;
 mod indicators;
 mod letters;
 mod list;
+mod mailbox;
 mod partner;
 mod partner_form;
 mod privacy;
@@ -57,6 +58,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(satisfaction::routes());
     routes.extend(admin_retention::routes());
     routes.extend(privacy::routes());
+    routes.extend(mailbox::routes());
     routes
 }
 

@@ -45,6 +45,7 @@ async fn render(
     let actor = viewer.actor();
     let (at, today, views) = (now.at, now.today, db.views());
     let (letters, outbox) = correspondence(db, reference, reveal).await?;
+    let inbox = super::mailbox::saisine_inbox(db, reference, reveal).await?;
     let (saisine, timeline, lists, assignable, (settings, queue_entry), files, duplicates) = db
         .run(move |conn| {
             let saisine = saisines::find(conn, reference)?;
@@ -95,7 +96,7 @@ async fn render(
     Ok(Template::render(
         "saisines/show.html",
         context! { layout, s: detail, timeline, choices, failed_step, step_values, step_errors, refusal, assignable, deadlines,
-        files, duplicates, referral, external_reference: &saisine.external_reference, letters, outbox, mail_on: mail.is_on(),
+        files, duplicates, referral, inbox, external_reference: &saisine.external_reference, letters, outbox, mail_on: mail.is_on(),
         no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string() },
     ))
 }
