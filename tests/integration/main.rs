@@ -23,6 +23,7 @@ mod import;
 mod import_rules;
 mod list;
 mod mail;
+mod mailbox;
 mod paris_time;
 mod parsers_property;
 mod partner;
