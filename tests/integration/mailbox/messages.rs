@@ -168,7 +168,7 @@ fn attachments_are_kept_as_documents_and_refused_ones_listed() {
 
 #[test]
 fn the_reception_day_is_the_day_in_paris() {
-    let app = TestApp::on("2026-06-16");
+    let app = TestApp::on("2026-06-20");
     let raw = plain(
         "<late@exemple.fr>",
         "noctambule@exemple.fr",
@@ -178,10 +178,11 @@ fn the_reception_day_is_the_day_in_paris() {
     );
     let reference = new_saisine(deliver(&app, &raw));
     assert_eq!(app.saisine(&reference)["received_on"], "2026-06-16");
+    assert!(crate::mail::text(&app.browser.page(&format!("/saisines/{reference}"))).contains("16/06/2026"));
     // A date in the future (a wrong clock) is not believed: the day it came.
     let raw = plain("<future@exemple.fr>", "futur@exemple.fr", "x", "Fri, 01 Jan 2027 10:00:00 +0000", "x");
     let reference = new_saisine(deliver(&app, &raw));
-    assert_eq!(app.saisine(&reference)["received_on"], "2026-06-16");
+    assert_eq!(app.saisine(&reference)["received_on"], "2026-06-20");
 }
 
 #[test]
@@ -191,7 +192,7 @@ fn the_same_message_is_recorded_once() {
     new_saisine(deliver(&app, &raw));
     assert_eq!(deliver(&app, &raw), Ingested::AlreadyRecorded);
     // The same Message-ID written differently is the same message.
-    let again = plain("< ONCE@exemple.fr >", "une@exemple.fr", "Une fois", "Mon, 15 Jun 2026 08:00:00 +0000", "x");
+    let again = plain("<ONCE@Exemple.FR>", "une@exemple.fr", "Une fois", "Mon, 15 Jun 2026 08:00:00 +0000", "x");
     assert_eq!(deliver(&app, &again), Ingested::AlreadyRecorded);
     assert_eq!(app.count(), 1);
 

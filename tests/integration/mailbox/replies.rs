@@ -60,7 +60,7 @@ fn a_reply_to_a_sent_message_joins_its_saisine_and_shows_on_the_queue() {
 
     let seen = app.post_form(&format!("/saisines/{reference}/courriel-vu"), &[]);
     assert_eq!(seen.status(), Status::SeeOther);
-    assert!(!text(&app.browser.page(&format!("/saisines/{reference}"))).contains("pendant l'attente des pièces"));
+    assert!(!text(&app.browser.page(&format!("/saisines/{reference}"))).contains("Marquer comme vu"));
     assert!(!text(&app.browser.page("/a-traiter")).contains("Courriel reçu"));
     assert!(app.audit_actions().iter().any(|(action, _, _)| action == "courriel_vu"));
 }
