@@ -75,8 +75,15 @@ pub struct InboundMail {
     pub automatic: Option<IgnoredReason>,
 }
 
+/// Text without control characters (a NUL is refused by PostgreSQL, the others mean nothing
+/// on a page); line ends and tabs stay.
+pub fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect()
+}
+
 /// A Message-ID in the form it is compared and keyed in.
 pub fn normalise_id(id: &str) -> Option<String> {
+    let id = clean(id);
     let id = id.trim().trim_start_matches('<').trim_end_matches('>').trim().to_lowercase();
     (!id.is_empty()).then_some(id)
 }
@@ -98,8 +105,8 @@ pub fn read(raw: &[u8]) -> Option<InboundMail> {
         return None;
     }
     let from = message.from().and_then(|a| a.first());
-    let from_address = from.and_then(|a| a.address()).map(|a| a.trim().to_lowercase()).filter(|a| a.contains('@'));
-    let from_name = from.and_then(|a| a.name()).map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let from_address = from.and_then(|a| a.address()).map(|a| clean(a).trim().to_lowercase()).filter(|a| a.contains('@'));
+    let from_name = from.and_then(|a| a.name()).map(|n| clean(n).trim().to_string()).filter(|n| !n.is_empty());
     let mut thread: Vec<String> = Vec::new();
     for header in [message.in_reply_to(), message.references()] {
         let ids: Vec<Cow<str>> = match header.as_text_list() {
@@ -115,7 +122,7 @@ pub fn read(raw: &[u8]) -> Option<InboundMail> {
     let files = message
         .attachments()
         .map(|part| InboundFile {
-            name: part.attachment_name().unwrap_or("piece-jointe").to_string(),
+            name: clean(part.attachment_name().unwrap_or("piece-jointe")),
             data: part.contents().to_vec(),
         })
         .collect();
@@ -132,9 +139,9 @@ pub fn read(raw: &[u8]) -> Option<InboundMail> {
         thread,
         from_address,
         from_name,
-        subject: message.subject().unwrap_or_default().trim().to_string(),
+        subject: clean(message.subject().unwrap_or_default()).trim().to_string(),
         date,
-        text: message.body_text(0).map(|t| t.replace("\r\n", "\n")).unwrap_or_default(),
+        text: message.body_text(0).map(|t| clean(&t.replace("\r\n", "\n"))).unwrap_or_default(),
         files,
         automatic,
     })
