@@ -119,9 +119,7 @@ pub fn handle(
     at: NaiveDateTime,
 ) -> DbResult<bool> {
     let changed = diesel::update(
-        inbound_messages::table
-            .find(id)
-            .filter(inbound_messages::outcome.eq(InboundOutcome::Unparsed.code())),
+        inbound_messages::table.find(id).filter(inbound_messages::outcome.eq(InboundOutcome::Unparsed.code())),
     )
     .set((
         inbound_messages::outcome.eq(outcome.code()),
@@ -186,12 +184,7 @@ pub fn info(conn: &mut DbConn, id: i32) -> DbResult<InboundInfo> {
 
 /// A message's bytes, exactly as they came.
 pub fn raw(conn: &mut DbConn, id: i32) -> DbResult<Vec<u8>> {
-    inbound_messages::table
-        .find(id)
-        .select(inbound_messages::raw)
-        .first(conn)
-        .optional()?
-        .ok_or(DbError::NotFound)
+    inbound_messages::table.find(id).select(inbound_messages::raw).first(conn).optional()?.ok_or(DbError::NotFound)
 }
 
 /// Empties the messages of a saisine whose personal data are removed; their keys stay, so

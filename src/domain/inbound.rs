@@ -105,7 +105,8 @@ pub fn read(raw: &[u8]) -> Option<InboundMail> {
         return None;
     }
     let from = message.from().and_then(|a| a.first());
-    let from_address = from.and_then(|a| a.address()).map(|a| clean(a).trim().to_lowercase()).filter(|a| a.contains('@'));
+    let from_address =
+        from.and_then(|a| a.address()).map(|a| clean(a).trim().to_lowercase()).filter(|a| a.contains('@'));
     let from_name = from.and_then(|a| a.name()).map(|n| clean(n).trim().to_string()).filter(|n| !n.is_empty());
     let mut thread: Vec<String> = Vec::new();
     for header in [message.in_reply_to(), message.references()] {
@@ -115,10 +116,8 @@ pub fn read(raw: &[u8]) -> Option<InboundMail> {
         };
         thread.extend(ids.iter().filter_map(|id| normalise_id(id)));
     }
-    let date = message
-        .date()
-        .filter(|d| d.is_valid())
-        .and_then(|d| DateTime::<Utc>::from_timestamp(d.to_timestamp(), 0));
+    let date =
+        message.date().filter(|d| d.is_valid()).and_then(|d| DateTime::<Utc>::from_timestamp(d.to_timestamp(), 0));
     let files = message
         .attachments()
         .map(|part| InboundFile {

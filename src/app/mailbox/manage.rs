@@ -141,7 +141,14 @@ pub fn link_partner(conn: &mut DbConn, input: &str, partner: &str, stamp: &Stamp
     write(conn, |conn| {
         store::link_partner(conn, &pattern, partner, &stamp.actor.name, stamp.at)?;
         let details = format!("{pattern} → {partner}");
-        audit::record(conn, stamp.actor, AuditAction::PartnerAddressChanged, "adresses des partenaires", &details, stamp.at)?;
+        audit::record(
+            conn,
+            stamp.actor,
+            AuditAction::PartnerAddressChanged,
+            "adresses des partenaires",
+            &details,
+            stamp.at,
+        )?;
         Ok(pattern.clone())
     })
 }

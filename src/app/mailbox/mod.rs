@@ -15,8 +15,8 @@ use crate::auth::audit::AuditAction;
 use crate::db::inbound::{self as store, InboundOutcome, NewInbound};
 use crate::db::{audit, DbConn};
 use crate::domain::contact::Email;
-use crate::domain::inbound::{message_key, read, subject_reference, InboundMail};
 pub use crate::domain::inbound::IgnoredReason;
+use crate::domain::inbound::{message_key, read, subject_reference, InboundMail};
 use crate::domain::SaisineId;
 
 /// The name the mailbox's work goes under in timelines and the audit log.
@@ -25,9 +25,15 @@ pub const ACTOR: &str = "Boîte aux lettres de la médiation";
 /// What one message became.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
-    NewSaisine { reference: String },
-    JoinedSaisine { reference: String },
-    Ignored { reason: IgnoredReason },
+    NewSaisine {
+        reference: String,
+    },
+    JoinedSaisine {
+        reference: String,
+    },
+    Ignored {
+        reason: IgnoredReason,
+    },
     /// Unreadable, or no usable sender: kept in « Courriels non traités ».
     Unparsed,
     /// Recorded before (by this reader or another): nothing written.
@@ -82,7 +88,15 @@ pub fn ingest(conn: &mut DbConn, source: &Source, raw: &[u8], now: DateTime<Utc>
         };
         let sender = mail.as_ref().map(describe_sender).unwrap_or_default();
         let subject = mail.as_ref().map(|m| crate::domain::inbound::bounded(&m.subject, 300)).unwrap_or_default();
-        let row = NewInbound { key: &key, mailbox: &source.mailbox, outcome, reason, sender: &sender, subject: &subject, raw };
+        let row = NewInbound {
+            key: &key,
+            mailbox: &source.mailbox,
+            outcome,
+            reason,
+            sender: &sender,
+            subject: &subject,
+            raw,
+        };
         let Some(id) = store::claim(conn, &row, at)? else {
             return Ok(Ingested::AlreadyRecorded);
         };

@@ -34,11 +34,8 @@ pub(super) fn open(
     stamp: &Stamp,
 ) -> AppResult<Reference> {
     let today = paris_date(stamp.at);
-    let received_on = mail
-        .date
-        .map(|d| paris_date(d.naive_utc()))
-        .filter(|d| *d <= today && d.year() >= 2000)
-        .unwrap_or(today);
+    let received_on =
+        mail.date.map(|d| paris_date(d.naive_utc())).filter(|d| *d <= today && d.year() >= 2000).unwrap_or(today);
     let email: Option<Email> = mail.from_address.as_deref().and_then(|a| a.parse().ok());
     let name = mail.from_name.as_deref().filter(|n| !has_masking_characters(n)).map(|n| bounded(n, 200));
     let (own_text, _) = split_quoted(&mail.text);

@@ -61,7 +61,9 @@ pub async fn saisine_inbox(db: &Db, reference: Reference, reveal: bool) -> Resul
         .await?;
     let opened_by_mail = messages.iter().any(|m| m.outcome == InboundOutcome::New.code());
     let messages: Vec<InboundLine> = messages.iter().map(|m| InboundLine::new(m, reveal)).collect();
-    Ok(serde_json::json!({ "to_qualify": flags.0, "mail_received": flags.1, "messages": messages, "opened_by_mail": opened_by_mail }))
+    Ok(
+        serde_json::json!({ "to_qualify": flags.0, "mail_received": flags.1, "messages": messages, "opened_by_mail": opened_by_mail }),
+    )
 }
 
 #[derive(Responder)]
@@ -207,10 +209,8 @@ async fn addresses_page(
     errors: FormErrors,
 ) -> Result<Template, PageError> {
     let (rows, lists) = db.run(|conn| Ok((store::partner_addresses(conn)?, ReferenceLists::load(conn)?))).await?;
-    let links: Vec<_> = rows
-        .iter()
-        .map(|r| context! { pattern: &r.pattern, partner: lists.partner_label(&r.partner) })
-        .collect();
+    let links: Vec<_> =
+        rows.iter().map(|r| context! { pattern: &r.pattern, partner: lists.partner_label(&r.partner) }).collect();
     let choices = FormChoices::new(&lists, &[], None);
     let values = context! { pattern, partner };
     Ok(Template::render("mailbox/addresses.html", context! { layout, links, choices, values, errors }))
@@ -233,8 +233,7 @@ async fn link(
     let AddressForm { pattern, partner } = form.0;
     let (p, c) = (pattern.clone(), partner.clone());
     let actor = admin.0.actor();
-    let saved =
-        db.act(move |conn| manage::link_partner(conn, &p, &c, &Stamp { actor: &actor, at: now.at })).await;
+    let saved = db.act(move |conn| manage::link_partner(conn, &p, &c, &Stamp { actor: &actor, at: now.at })).await;
     match saved {
         Ok(pattern) => Ok(Either::Left(Flash::success(
             Redirect::to("/admin/adresses-partenaires"),
@@ -254,12 +253,7 @@ struct UnlinkForm {
 }
 
 #[post("/admin/adresses-partenaires/retirer", data = "<form>")]
-async fn unlink(
-    admin: Admin,
-    form: Protected<UnlinkForm>,
-    db: Db,
-    now: Now,
-) -> Result<Flash<Redirect>, PageError> {
+async fn unlink(admin: Admin, form: Protected<UnlinkForm>, db: Db, now: Now) -> Result<Flash<Redirect>, PageError> {
     let pattern = form.0.pattern;
     let actor = admin.0.actor();
     db.act(move |conn| manage::unlink_partner(conn, &pattern, &Stamp { actor: &actor, at: now.at })).await?;

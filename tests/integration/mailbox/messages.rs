@@ -50,7 +50,10 @@ fn a_plain_message_becomes_a_saisine_to_qualify() {
     assert_eq!(download.status(), Status::Ok);
     assert_eq!(download.content_type().map(|c| c.to_string()), Some("message/rfc822".into()));
     assert_eq!(download.into_bytes().unwrap(), raw);
-    assert!(app.audit_actions().iter().any(|(action, _, target)| action == "courriel_consulte" && target == &reference));
+    assert!(app
+        .audit_actions()
+        .iter()
+        .any(|(action, _, target)| action == "courriel_consulte" && target == &reference));
 
     // A mediator qualifies it: process and motifs chosen, the flag goes.
     let fields = [
@@ -89,7 +92,10 @@ fn a_french_message_in_latin1_quoted_printable_keeps_its_accents() {
     let saisine = app.saisine(&reference);
     assert_eq!(saisine["requester_name"], "Hélène Bérangère");
     let summary = saisine["summary"].as_str().unwrap();
-    assert!(summary.contains("déposer une réclamation : ma carte Vitale n'est jamais arrivée, déjà trois mois"), "{summary}");
+    assert!(
+        summary.contains("déposer une réclamation : ma carte Vitale n'est jamais arrivée, déjà trois mois"),
+        "{summary}"
+    );
     assert!(summary.contains("Françoise m'a conseillé de vous écrire"), "{summary}");
     let entry = last_entry(&app, &reference, "courriel_recu");
     assert!(entry["text"].as_str().unwrap().contains("Objet : Réclamation à propos de ma carte Vitale"), "{entry}");
@@ -201,7 +207,8 @@ fn the_same_message_is_recorded_once() {
         crlf("From: sans-id@exemple.fr\nSubject: Sans identifiant\nDate: Mon, 15 Jun 2026 08:00:00 +0000\n\nTexte.\n");
     new_saisine(deliver(&app, &anonymous));
     assert_eq!(deliver(&app, &anonymous), Ingested::AlreadyRecorded);
-    let other = crlf("From: sans-id@exemple.fr\nSubject: Sans identifiant\nDate: Mon, 15 Jun 2026 08:00:00 +0000\n\nAutre.\n");
+    let other =
+        crlf("From: sans-id@exemple.fr\nSubject: Sans identifiant\nDate: Mon, 15 Jun 2026 08:00:00 +0000\n\nAutre.\n");
     new_saisine(deliver(&app, &other));
     assert_eq!(app.count(), 3);
 }

@@ -54,7 +54,10 @@ fn a_reply_to_a_sent_message_joins_its_saisine_and_shows_on_the_queue() {
     assert_eq!(app.saisine(&reference)["status"], "attente_pieces");
     let page = text(&app.browser.page(&format!("/saisines/{reference}")));
     assert!(page.contains("<details class=\"quoted\">"), "{page}");
-    assert!(page.contains("avis.pdf") && page.contains("Courriel reçu</strong> pendant l'attente des pièces"), "{page}");
+    assert!(
+        page.contains("avis.pdf") && page.contains("Courriel reçu</strong> pendant l'attente des pièces"),
+        "{page}"
+    );
     let queue = text(&app.browser.page("/a-traiter"));
     assert!(queue.contains(&reference) && queue.contains("Courriel reçu"), "{queue}");
 
@@ -89,7 +92,8 @@ fn a_reply_carrying_the_reference_in_its_subject_joins_it() {
 fn a_partners_message_names_the_partner_by_address_or_domain() {
     let app = TestApp::new();
     let admin = app.browser_as(Role::Admin);
-    for (pattern, partner) in [("Accueil@Asso-Entraide.fr", "association"), ("france-services.test", "france_services")] {
+    for (pattern, partner) in [("Accueil@Asso-Entraide.fr", "association"), ("france-services.test", "france_services")]
+    {
         let response = admin.post_form("/admin/adresses-partenaires", &[("pattern", pattern), ("partner", partner)]);
         assert_eq!(response.status(), Status::SeeOther);
     }
@@ -106,7 +110,10 @@ fn a_partners_message_names_the_partner_by_address_or_domain() {
     };
     let by_address = new_saisine(deliver(&app, &message("Claire Asso <accueil@asso-entraide.fr>", "p1@x")));
     let saisine = app.saisine(&by_address);
-    assert_eq!((saisine["channel"].as_str(), saisine["partner"].as_str()), (Some("boite_generique"), Some("association")));
+    assert_eq!(
+        (saisine["channel"].as_str(), saisine["partner"].as_str()),
+        (Some("boite_generique"), Some("association"))
+    );
     assert!(saisine["requester_name"].is_null() && saisine["email"].is_null(), "{saisine}");
     let page = text(&app.browser.page(&format!("/saisines/{by_address}")));
     assert!(page.contains("Claire Asso, Association") && page.contains("accueil@asso-entraide.fr"), "{page}");
@@ -143,7 +150,9 @@ fn robots_bounces_and_own_messages_are_listed_for_administrators_only() {
 
     let admin = app.browser_as(Role::Admin);
     let page = text(&admin.page("/admin/courriels-ignores"));
-    for expected in ["Absence du bureau", "Réponse automatique", "Avis de non-distribution", "Message envoyé par l'application"] {
+    for expected in
+        ["Absence du bureau", "Réponse automatique", "Avis de non-distribution", "Message envoyé par l'application"]
+    {
         assert!(page.contains(expected), "{expected} : {page}");
     }
     assert_eq!(app.get("/admin/courriels-ignores").status(), Status::Forbidden);
@@ -152,8 +161,9 @@ fn robots_bounces_and_own_messages_are_listed_for_administrators_only() {
 #[test]
 fn unreadable_messages_wait_for_a_mediator_who_records_or_dismisses_them() {
     let app = TestApp::new();
-    let no_sender =
-        crlf("Subject: =?utf-8?Q?Demande_sans_exp=C3=A9diteur?=\nDate: Mon, 15 Jun 2026 08:00:00 +0000\n\nMon dossier IJ.\n");
+    let no_sender = crlf(
+        "Subject: =?utf-8?Q?Demande_sans_exp=C3=A9diteur?=\nDate: Mon, 15 Jun 2026 08:00:00 +0000\n\nMon dossier IJ.\n",
+    );
     let garbage = b"\x00\x01\x02 ceci n'est pas un courriel \xff\xfe".to_vec();
     assert_eq!(deliver(&app, &no_sender), Ingested::Unparsed);
     assert_eq!(deliver(&app, &garbage), Ingested::Unparsed);
@@ -185,7 +195,10 @@ fn unreadable_messages_wait_for_a_mediator_who_records_or_dismisses_them() {
     let list = text(&app.browser.page("/courriels/non-traites"));
     assert!(list.contains("Aucun courriel en attente"), "{list}");
     let actions: Vec<String> = app.audit_actions().into_iter().map(|(action, _, _)| action).collect();
-    assert!(actions.contains(&"courriel_transforme".into()) && actions.contains(&"courriel_ecarte".into()), "{actions:?}");
+    assert!(
+        actions.contains(&"courriel_transforme".into()) && actions.contains(&"courriel_ecarte".into()),
+        "{actions:?}"
+    );
     // Readers see neither the list nor the messages.
     let reader = app.browser_as(Role::Lecteur);
     assert_eq!(reader.get("/courriels/non-traites").status(), Status::Forbidden);

@@ -69,5 +69,9 @@ pub fn timeline(app: &TestApp, reference: &str) -> Vec<serde_json::Value> {
 
 /// The last entry of a kind (its details flattened in, as the API writes them).
 pub fn last_entry(app: &TestApp, reference: &str, kind: &str) -> serde_json::Value {
-    timeline(app, reference).into_iter().rev().find(|e| e["kind"] == kind).unwrap_or_else(|| panic!("pas d'entrée {kind}"))
+    timeline(app, reference)
+        .into_iter()
+        .rev()
+        .find(|e| e["kind"] == kind)
+        .unwrap_or_else(|| panic!("pas d'entrée {kind}"))
 }
