@@ -299,12 +299,15 @@ fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut 
     Ok(())
 }
 
+/// A whole saisine row as read for the copy: facts, deadlines, anonymisation, e-mail flags.
+type FullSaisineRow = (super::models::SaisineRow, super::models::ScheduleRow, Option<NaiveDateTime>, (bool, bool));
+
 /// Saisines have more columns than one tuple carries: three parts of one row.
 fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
     use super::models::{SaisineRow, ScheduleRow};
     let mut last = 0;
     loop {
-        let rows: Vec<(SaisineRow, ScheduleRow, Option<NaiveDateTime>, (bool, bool))> = saisines::table
+        let rows: Vec<FullSaisineRow> = saisines::table
             .filter(saisines::id.gt(last))
             .order(saisines::id.asc())
             .limit(BATCH)
@@ -371,12 +374,7 @@ type SaisineReferral = (
 type SaisineFlags = (diesel::dsl::Eq<saisines::to_qualify, bool>, diesel::dsl::Eq<saisines::mail_received, bool>);
 
 fn saisine_values(
-    (r, schedule, anonymised_at, (to_qualify, mail_received)): (
-        super::models::SaisineRow,
-        super::models::ScheduleRow,
-        Option<NaiveDateTime>,
-        (bool, bool),
-    ),
+    (r, schedule, anonymised_at, (to_qualify, mail_received)): FullSaisineRow,
 ) -> (
     SaisineHead,
     SaisineTail,
