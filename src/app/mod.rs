@@ -16,6 +16,7 @@ pub mod followups;
 pub mod import;
 mod letter_output;
 pub mod letters;
+pub mod mailbox;
 pub mod notifications;
 pub mod outbox;
 pub mod referrals;

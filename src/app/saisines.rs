@@ -86,6 +86,9 @@ fn save_facts(conn: &mut DbConn, current: &Saisine, facts: SaisineFacts, stamp: 
     }
     schedule::after_identity_change(conn, current.id, &before)?;
     store::touch(conn, current.id, stamp.at)?;
+    // Edited (and so validated: a process and motifs), it is qualified; a mediator acted on it.
+    crate::db::inbound::set_to_qualify(conn, current.id, false)?;
+    crate::db::inbound::set_mail_received(conn, current.id, false)?;
     let details = EventDetails { changes: changes.clone(), ..Default::default() };
     events::append(conn, current.id, EventKind::Modifiee, &details, stamp)?;
     let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
@@ -152,6 +155,7 @@ pub(crate) fn apply_to(
     let next = current.lifecycle.apply(action, today)?;
     store::set_lifecycle(conn, current.id, &next)?;
     store::touch(conn, current.id, stamp.at)?;
+    crate::db::inbound::set_mail_received(conn, current.id, false)?;
     let (kind, details) = EventDetails::for_action(action);
     events::append(conn, current.id, kind, &details, stamp)?;
     // After the entry: a new documents request is the wait its deadlines now follow.
@@ -177,6 +181,7 @@ pub(crate) fn note_in(conn: &mut DbConn, reference: Reference, text: &str, stamp
     crate::domain::retention::check_writable(crate::db::retention::anonymised_at(conn, id)?.is_some())?;
     let details = EventDetails { text: Some(text.trim().to_string()), ..Default::default() };
     events::append(conn, id, EventKind::Note, &details, stamp)?;
+    crate::db::inbound::set_mail_received(conn, id, false)?;
     let kind = EventKind::Note.code();
     audit::record(conn, stamp.actor, AuditAction::SaisineStep, &reference.to_string(), kind, stamp.at)?;
     Ok(store::touch(conn, id, stamp.at)?)

@@ -68,4 +68,10 @@ audit_actions! {
     SavedViewCreated => "vue_creee", "Vue de liste enregistrée";
     SavedViewChanged => "vue_modifiee", "Vue de liste renommée ou déplacée";
     SavedViewDeleted => "vue_supprimee", "Vue de liste supprimée";
+    MailReceived => "courriel_recu", "Courriel reçu dans la boîte de la médiation";
+    MailConverted => "courriel_transforme", "Courriel non traité transformé en saisine";
+    MailDismissed => "courriel_ecarte", "Courriel non traité écarté";
+    MailRawViewed => "courriel_consulte", "Courriel d'origine consulté";
+    MailSeen => "courriel_vu", "Courriel reçu marqué comme vu";
+    PartnerAddressChanged => "adresse_partenaire_modifiee", "Adresses des partenaires modifiées";
 }

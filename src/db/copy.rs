@@ -41,6 +41,8 @@ pub const TABLES: &[&str] = &[
     "digest_subscriptions",
     "satisfaction_surveys",
     "saved_views",
+    "partner_addresses",
+    "inbound_messages",
 ];
 
 /// Tables whose integer key comes from a sequence (PostgreSQL) to move past the copied ids.
@@ -57,6 +59,7 @@ const SERIAL_TABLES: &[&str] = &[
     "outbox",
     "satisfaction_surveys",
     "saved_views",
+    "inbound_messages",
 ];
 
 /// Rows of each table, in `TABLES` order.
@@ -94,7 +97,9 @@ pub fn row_counts(conn: &mut DbConn) -> DbResult<Vec<(&'static str, i64)>> {
         outbox,
         digest_subscriptions,
         satisfaction_surveys,
-        saved_views
+        saved_views,
+        partner_addresses,
+        inbound_messages
     ))
 }
 
@@ -293,15 +298,26 @@ fn copy_correspondence(source: &mut DbConn, target: &mut DbConn, progress: &mut 
         id: i32, owner_id: Option<i32>, shared: bool, name: String, name_key: String, query: String, position: i32,
         created_at: NaiveDateTime, updated_at: NaiveDateTime
     ));
+    copy_whole!(source, target, progress, partner_addresses, (
+        pattern: String, partner: String, created_at: NaiveDateTime, created_by: String
+    ));
+    copy_by_key!(source, target, progress, inbound_messages, id, (
+        id: i32, message_key: String, mailbox: String, received_at: NaiveDateTime, outcome: String,
+        reason: Option<String>, saisine_id: Option<i32>, sender: String, subject: String, refused_files: String,
+        raw: Vec<u8>, handled_at: Option<NaiveDateTime>, handled_by: Option<String>
+    ));
     Ok(())
 }
+
+/// A whole saisine row as read for the copy: facts, deadlines, anonymisation, e-mail flags.
+type FullSaisineRow = (super::models::SaisineRow, super::models::ScheduleRow, SaisineMarks, (bool, bool));
 
 /// Saisines have more columns than one tuple carries: three parts of one row.
 fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn FnMut(u64)) -> DbResult<()> {
     use super::models::{SaisineRow, ScheduleRow};
     let mut last = 0;
     loop {
-        let rows: Vec<(SaisineRow, ScheduleRow, SaisineMarks)> = saisines::table
+        let rows: Vec<FullSaisineRow> = saisines::table
             .filter(saisines::id.gt(last))
             .order(saisines::id.asc())
             .limit(BATCH)
@@ -309,6 +325,7 @@ fn copy_saisines(source: &mut DbConn, target: &mut DbConn, progress: &mut dyn Fn
                 SaisineRow::as_select(),
                 ScheduleRow::as_select(),
                 (saisines::anonymised_at, saisines::merged_into),
+                (saisines::to_qualify, saisines::mail_received),
             ))
             .load(source)?;
         let Some(tail) = rows.last() else { break };
@@ -373,9 +390,11 @@ type SaisineReferral = (
     diesel::dsl::Eq<saisines::phone_key, Option<String>>,
 );
 
+type SaisineFlags = (diesel::dsl::Eq<saisines::to_qualify, bool>, diesel::dsl::Eq<saisines::mail_received, bool>);
+
 fn saisine_values(
-    (r, schedule, (anonymised_at, merged_into)): (super::models::SaisineRow, super::models::ScheduleRow, SaisineMarks),
-) -> (SaisineHead, SaisineTail, SaisineReferral, super::models::ScheduleRow, SaisineMarkColumns) {
+    (r, schedule, (anonymised_at, merged_into), (to_qualify, mail_received)): FullSaisineRow,
+) -> (SaisineHead, SaisineTail, SaisineReferral, super::models::ScheduleRow, SaisineMarkColumns, SaisineFlags) {
     use saisines as s;
     (
         (
@@ -420,6 +439,7 @@ fn saisine_values(
         ),
         schedule,
         (s::anonymised_at.eq(anonymised_at), s::merged_into.eq(merged_into)),
+        (s::to_qualify.eq(to_qualify), s::mail_received.eq(mail_received)),
     )
 }
 

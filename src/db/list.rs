@@ -37,6 +37,8 @@ pub struct ListFilter {
     pub open_only: bool,
     /// Closed between these days, both included (`cloture=mois`: this month in France).
     pub closed_between: Option<(NaiveDate, NaiveDate)>,
+    /// Only the saisines received by e-mail that wait to be qualified (a partial index).
+    pub to_qualify: bool,
 }
 
 /// The deadline filters: late today, a reminder to send, a take-up to do.
@@ -110,6 +112,10 @@ fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResult<Boxed<'a>
         Some((DueFilter::Reminder, today)) => query.filter(saisines::reminder_on.le(today)),
         Some((DueFilter::TakeUp, _)) => query.filter(saisines::take_up_due_on.is_not_null()),
     };
+    if filter.to_qualify {
+        // Written as the partial index `saisines_to_qualify` is, so that SQLite uses it.
+        query = query.filter(sql::<Bool>("saisines.to_qualify"));
+    }
     if let Some(status) = filter.status {
         query = query.filter(saisines::status.eq(status.code()));
     }

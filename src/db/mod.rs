@@ -13,6 +13,7 @@ pub mod events;
 pub mod figures;
 pub mod followups;
 pub mod import;
+pub mod inbound;
 pub mod indicators;
 pub mod letters;
 pub mod list;

@@ -47,6 +47,7 @@ pub struct SaisineRow {
     pub net_processing_days: Option<i32>,
     pub email_key: Option<String>,
     pub phone_key: Option<String>,
+    pub to_qualify: bool,
 }
 
 /// The columns a saisine's facts fill.
@@ -205,6 +206,8 @@ pub struct ClockRow {
     pub days_waiting: i32,
     pub outcome: Option<String>,
     pub closed_on: Option<NaiveDate>,
+    /// An e-mail came while documents were awaited (`db::inbound`).
+    pub mail_received: bool,
 }
 
 impl ClockRow {
@@ -280,6 +283,7 @@ impl SaisineRow {
             lifecycle,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            to_qualify: self.to_qualify,
         })
     }
 }

@@ -75,8 +75,11 @@ fn assess(
     }
     let mut entries = Vec::new();
     for (row, lifecycle) in lifecycles {
-        let signals =
-            Signals { reminded: reminded.contains(&row.id), possible_duplicate: duplicates.contains_key(&row.id) };
+        let signals = Signals {
+            reminded: reminded.contains(&row.id),
+            possible_duplicate: duplicates.contains_key(&row.id),
+            mail_received: row.mail_received,
+        };
         let reference =
             row.reference.parse().map_err(|_| DbError::Corrupt(format!("référence illisible : {}", row.reference)))?;
         entries.push(QueueEntry {

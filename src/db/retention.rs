@@ -171,7 +171,8 @@ fn scrub_correspondence(conn: &mut DbConn, id: SaisineId) -> DbResult<()> {
     diesel::update(satisfaction_surveys::table.filter(satisfaction_surveys::saisine_id.eq(id.0)))
         .set(satisfaction_surveys::comment.eq(None::<String>))
         .execute(conn)?;
-    Ok(())
+    // A received e-mail keeps its key (it is never read twice), not its content.
+    super::inbound::scrub_saisine(conn, id, ANONYMISED_TEXT)
 }
 
 fn scrub_events(conn: &mut DbConn, id: SaisineId) -> DbResult<()> {

@@ -76,6 +76,7 @@ pub fn refresh(conn: &mut DbConn, id: SaisineId, settings: &DeadlineSettings) ->
         let signals = Signals {
             reminded: waiting && reminded(conn, id.0)?,
             possible_duplicate: !waiting && !duplicates_of(conn, id)?.is_empty(),
+            mail_received: row.mail_received,
         };
         Schedule::of(settings, &lifecycle, signals)
     };

@@ -71,6 +71,8 @@ diesel::table! {
         next_due_on -> Nullable<Date>,
         possible_duplicate -> Bool,
         schedule_version -> Integer,
+        to_qualify -> Bool,
+        mail_received -> Bool,
         merged_into -> Nullable<Integer>,
     }
 }
@@ -403,3 +405,35 @@ diesel::table! {
 
 diesel::joinable!(saved_views -> users (owner_id));
 diesel::allow_tables_to_appear_in_same_query!(saved_views, users);
+
+// The mediation's mailbox.
+
+diesel::table! {
+    inbound_messages (id) {
+        id -> Integer,
+        message_key -> Text,
+        mailbox -> Text,
+        received_at -> Timestamp,
+        outcome -> Text,
+        reason -> Nullable<Text>,
+        saisine_id -> Nullable<Integer>,
+        sender -> Text,
+        subject -> Text,
+        refused_files -> Text,
+        raw -> Binary,
+        handled_at -> Nullable<Timestamp>,
+        handled_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    partner_addresses (pattern) {
+        pattern -> Text,
+        partner -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::joinable!(inbound_messages -> saisines (saisine_id));
+diesel::allow_tables_to_appear_in_same_query!(inbound_messages, saisines);

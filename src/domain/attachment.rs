@@ -42,6 +42,19 @@ impl FileKind {
     }
 }
 
+/// The checks of an upload, for a file that came another way (an e-mail): its safe name and
+/// type, or why it is refused (in French, for the person who reads the list of refused files).
+pub fn check(raw_name: &str, data: &[u8]) -> Result<(String, FileKind), &'static str> {
+    if data.len() as u64 > MAX_SIZE {
+        return Err("plus de 5 Mo");
+    }
+    if data.is_empty() {
+        return Err("fichier vide");
+    }
+    let kind = FileKind::detect(data).ok_or("type non accepté (PDF, JPEG ou PNG seulement)")?;
+    Ok((safe_file_name(raw_name, kind), kind))
+}
+
 /// A file name safe to store and to send back: letters, digits, `-`, `_` and spaces kept,
 /// the extension given by the detected type.
 pub fn safe_file_name(raw: &str, kind: FileKind) -> String {

@@ -36,6 +36,8 @@ pub enum EventKind {
     CourrielEnvoye,
     /// The outbox could not deliver an e-mail: refused for good, or every try failed.
     CourrielEchec,
+    /// An e-mail received in the mediation's mailbox (sender, subject, text; quoted history apart).
+    CourrielRecu,
     /// An old value of the history replaced at the person's request (the old value is gone).
     Rectifiee,
     /// The personal data and free texts removed (end of retention, or erasure on request).
@@ -65,6 +67,7 @@ impl EventKind {
         EventKind::CourrierEnvoye,
         EventKind::CourrielEnvoye,
         EventKind::CourrielEchec,
+        EventKind::CourrielRecu,
         EventKind::Rectifiee,
         EventKind::Anonymisee,
         EventKind::Fusion,
@@ -90,6 +93,7 @@ impl EventKind {
             EventKind::CourrierEnvoye => "courrier_envoye",
             EventKind::CourrielEnvoye => "courriel_envoye",
             EventKind::CourrielEchec => "courriel_echec",
+            EventKind::CourrielRecu => "courriel_recu",
             EventKind::Rectifiee => "rectifiee",
             EventKind::Anonymisee => "anonymisee",
             EventKind::Fusion => "fusion",
@@ -116,6 +120,7 @@ impl EventKind {
             EventKind::CourrierEnvoye => "Courrier envoyé",
             EventKind::CourrielEnvoye => "Courriel envoyé",
             EventKind::CourrielEchec => "Courriel non distribué",
+            EventKind::CourrielRecu => "Courriel reçu",
             EventKind::Rectifiee => "Rectification de l'historique",
             EventKind::Anonymisee => "Données personnelles anonymisées",
             EventKind::Fusion => "Fusion d'un doublon",
@@ -144,6 +149,9 @@ pub struct EventDetails {
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<FieldChange>,
+    /// A received e-mail's quoted history, shown folded below its text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted: Option<String>,
 }
 
 impl EventDetails {

@@ -13,6 +13,7 @@ pub mod event;
 pub mod figures;
 pub mod followup;
 pub mod holidays;
+pub mod inbound;
 pub mod indicators;
 pub mod interchange;
 pub mod letter_defaults;

@@ -23,6 +23,8 @@ pub enum AttentionKind {
     Reminder,
     /// Another saisine of the same person came within a week of this one.
     PossibleDuplicate,
+    /// An e-mail came into the conversation while documents were awaited.
+    MailReceived,
 }
 
 impl AttentionKind {
@@ -33,6 +35,7 @@ impl AttentionKind {
             AttentionKind::DocumentsOverdue => "pieces_en_retard",
             AttentionKind::Reminder => "relance",
             AttentionKind::PossibleDuplicate => "doublon",
+            AttentionKind::MailReceived => "courriel_recu",
         }
     }
 
@@ -43,6 +46,7 @@ impl AttentionKind {
             AttentionKind::DocumentsOverdue => "Pièces non reçues à l'échéance",
             AttentionKind::Reminder => "Relance à envoyer",
             AttentionKind::PossibleDuplicate => "Doublon possible",
+            AttentionKind::MailReceived => "Courriel reçu",
         }
     }
 }
@@ -64,6 +68,8 @@ pub struct Signals {
     pub reminded: bool,
     /// Another saisine with the same NIR or e-mail came within a week.
     pub possible_duplicate: bool,
+    /// An e-mail came while documents were awaited, not yet seen by a mediator.
+    pub mail_received: bool,
 }
 
 /// Saisines of the same person received this close (in days) may be duplicates.
@@ -126,6 +132,9 @@ pub fn assess(
         Stage::Closed { .. } => return found,
         Stage::AwaitingDocuments { since, due_on } => {
             found.extend(documents(settings, Wait { since, due_on }, signals.reminded, today));
+            if signals.mail_received {
+                found.push(Attention { kind: AttentionKind::MailReceived, due: since, late: false });
+            }
         }
         Stage::Received | Stage::InProgress => {
             if lifecycle.taken_on.is_none() {

@@ -128,7 +128,13 @@ pub fn anonymised_details(details: &EventDetails) -> EventDetails {
             }
         })
         .collect();
-    EventDetails { description: blank(&details.description), text: blank(&details.text), changes, ..details.clone() }
+    EventDetails {
+        description: blank(&details.description),
+        text: blank(&details.text),
+        quoted: blank(&details.quoted),
+        changes,
+        ..details.clone()
+    }
 }
 
 /// Erasing a saisine before its term needs a reason, kept in the audit log.

@@ -29,6 +29,8 @@ pub struct Saisine {
     pub external_reference: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// Received by e-mail, its process and motifs not chosen yet (« à qualifier »).
+    pub to_qualify: bool,
 }
 
 /// A motif code from the reference table (administrators can add some).

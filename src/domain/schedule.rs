@@ -53,7 +53,7 @@ impl Schedule {
                 Schedule {
                     reminder_on,
                     abandonment_on: Some(settings.abandonment_on(due_on)),
-                    queue_from: earliest([reminder_on, Some(overdue_from)]),
+                    queue_from: earliest([reminder_on, Some(overdue_from), signals.mail_received.then_some(since)]),
                     // A wait stops the clocks: never late while waiting (`figures::is_overdue`).
                     late_from: None,
                     next_due_on: earliest([reminder_on, Some(due_on)]),
@@ -149,7 +149,7 @@ mod tests {
                 ..DeadlineSettings::default()
             };
             let (lifecycle, last) = replay(&steps);
-            let signals = Signals { reminded, possible_duplicate: duplicate };
+            let signals = Signals { reminded, possible_duplicate: duplicate, mail_received: reminded && duplicate };
             let schedule = Schedule::of(&settings, &lifecycle, signals);
             for offset in 0..120 {
                 let today = last + chrono::Duration::days(offset);

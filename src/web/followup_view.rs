@@ -47,6 +47,9 @@ impl AttentionView {
                 french(settings.abandonment_on(a.due))
             ),
             AttentionKind::Reminder => format!("Relance à envoyer depuis le {due}."),
+            AttentionKind::MailReceived => format!(
+                "Un courriel est arrivé pendant l'attente des pièces demandées le {due} : vérifiez-le (les pièces ne sont pas marquées reçues)."
+            ),
             AttentionKind::PossibleDuplicate => {
                 format!("Même NIR ou même courriel que {} (reçue(s) à moins de 7 jours).", entry.duplicates.join(", "))
             }

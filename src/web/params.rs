@@ -39,6 +39,8 @@ pub struct ListQuery {
     pub echeance: Option<String>,
     /// `mois`: closed this month (in France), whatever month it is when the list is shown.
     pub cloture: Option<String>,
+    /// `oui`: only the saisines received by e-mail still to qualify.
+    pub a_qualifier: Option<String>,
     /// Page size (API only).
     pub limit: Option<i64>,
 }
@@ -116,6 +118,15 @@ impl ListQuery {
                 }
             },
         };
+        let to_qualify = match given(&self.a_qualifier).as_deref() {
+            None | Some("non") => false,
+            Some("oui") => true,
+            Some(other) => {
+                let message = format!("valeur inconnue pour « à qualifier » : « {other} » (oui)");
+                errors.push(FieldError::new("a_qualifier", "invalid_filter", message));
+                false
+            }
+        };
         // `ouvertes`: every status but closed (the « Mes saisines » view).
         let open_only = given(&self.status).as_deref() == Some(OPEN);
         let status = if open_only { None } else { parsed(&self.status, "status", "statut", &mut errors) };
@@ -129,6 +140,7 @@ impl ListQuery {
             }
         };
         let filter = ListFilter {
+            to_qualify,
             status,
             channel: parsed(&self.channel, "channel", "canal", &mut errors),
             process: parsed(&self.process, "process", "processus", &mut errors),
@@ -194,6 +206,8 @@ impl ListQuery {
             "q" => query.q = None,
             "assigned" => query.assigned = None,
             "echeance" => query.echeance = None,
+            "cloture" => query.cloture = None,
+            "a_qualifier" => query.a_qualifier = None,
             _ => {}
         }
         query
@@ -218,6 +232,7 @@ impl ListQuery {
             ("assigned", &self.assigned),
             ("echeance", &self.echeance),
             ("cloture", &self.cloture),
+            ("a_qualifier", &self.a_qualifier),
             ("after", &self.after),
             ("before", &self.before),
         ];
@@ -266,7 +281,7 @@ mod tests {
         /// Whatever a query string holds, the list answers with a request or field errors.
         #[test]
         fn any_list_query_is_checked_without_panicking(
-            fields in proptest::collection::vec(text(), 13),
+            fields in proptest::collection::vec(text(), 14),
             limit in proptest::option::of(any::<i64>()),
             reader in any::<bool>(),
         ) {
@@ -284,6 +299,7 @@ mod tests {
                 echeance: fields[10].clone(),
                 before: fields[11].clone(),
                 cloture: fields[12].clone(),
+                a_qualifier: fields[13].clone(),
                 limit,
             };
             let role = if reader { Role::Lecteur } else { Role::Mediateur };

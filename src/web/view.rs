@@ -69,6 +69,8 @@ pub struct ListItem {
     pub motifs: Vec<Choice>,
     pub status: Choice,
     pub age_days: i64,
+    /// Received by e-mail, process and motifs still to choose.
+    pub to_qualify: bool,
 }
 
 impl ListItem {
@@ -88,6 +90,7 @@ impl ListItem {
             motifs: facts.motifs.iter().map(|m| Choice::new(&m.0, &lists.motif_label(&m.0))).collect(),
             status: Choice::new(status.code(), status.label()),
             age_days: age_in_days(saisine, today),
+            to_qualify: saisine.to_qualify,
         }
     }
 }
@@ -170,6 +173,8 @@ pub struct TimelineEntry {
     pub description: Option<String>,
     pub outcome: Option<String>,
     pub text: Option<String>,
+    /// A received e-mail's quoted history, folded on the page.
+    pub quoted: Option<String>,
     pub changes: Vec<ChangeLine>,
 }
 
@@ -203,7 +208,13 @@ impl TimelineEntry {
             due_on: d.due_on.map(french),
             description: d.description.clone(),
             outcome: d.outcome.map(|o| o.label().to_string()),
-            text: d.text.clone(),
+            // A received e-mail names its sender and says what they wrote: mediators only.
+            text: if reveal || event.kind != crate::domain::EventKind::CourrielRecu {
+                d.text.clone()
+            } else {
+                Some("Contenu du courriel réservé aux médiateurs.".into())
+            },
+            quoted: d.quoted.clone().filter(|_| reveal),
             changes: d
                 .changes
                 .iter()

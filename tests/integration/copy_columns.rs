@@ -174,6 +174,10 @@ fn fixture(app: &TestApp) {
     .execute(&mut crate::support::connect(&app.dir))
     .unwrap();
     correspondence(app, &closed);
+    // A message read from the mailbox (its outcome is one of six codes).
+    let raw =
+        b"From: Jeanne <jeanne@exemple.fr>\r\nSubject: Demande\r\nMessage-ID: <copie@exemple.fr>\r\n\r\nTexte.\r\n";
+    super::mailbox::support::deliver(app, raw);
 }
 
 /// A letterhead, a changed template, a letter posted and an e-mail with its satisfaction form

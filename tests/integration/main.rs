@@ -29,6 +29,7 @@ mod list_dense;
 mod list_sort;
 mod mail;
 mod merge;
+mod mailbox;
 mod paris_time;
 mod parsers_property;
 mod partner;

@@ -72,7 +72,11 @@ fn expected(conn: &mut DbConn, settings: &DeadlineSettings) -> Vec<(String, Sche
                     > 0
             }
         };
-        let schedule = Schedule::of(settings, &s.lifecycle, Signals { reminded, possible_duplicate: duplicate });
+        let schedule = Schedule::of(
+            settings,
+            &s.lifecycle,
+            Signals { reminded, possible_duplicate: duplicate, ..Signals::default() },
+        );
         found.push((s.reference.to_string(), schedule));
     }
     found
@@ -97,7 +101,11 @@ fn check(conn: &mut DbConn, today: NaiveDate, what: &str) {
         .iter()
         .zip(&expected)
         .filter(|(s, (_, e))| {
-            let signals = Signals { reminded: e.reminder_on.is_none(), possible_duplicate: e.possible_duplicate };
+            let signals = Signals {
+                reminded: e.reminder_on.is_none(),
+                possible_duplicate: e.possible_duplicate,
+                ..Default::default()
+            };
             !assess(&settings, &s.lifecycle, signals, today).is_empty()
         })
         .count();

@@ -147,6 +147,11 @@ impl EventJson {
             change.old = change_value(&change.field, &change.old, reveal);
             change.new = change_value(&change.field, &change.new, reveal);
         }
+        if !reveal && e.kind == crate::domain::EventKind::CourrielRecu {
+            // Who wrote and what: personal data, for mediators only.
+            details.text = Some("Contenu du courriel réservé aux médiateurs.".into());
+            details.quoted = None;
+        }
         EventJson { kind: e.kind.code().to_string(), occurred_at: utc(e.occurred_at), actor: e.actor.clone(), details }
     }
 }

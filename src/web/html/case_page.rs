@@ -155,6 +155,7 @@ pub async fn render(
     let actor = viewer.actor();
     let (at, today, views) = (now.at, now.today, db.views());
     let (letters, outbox) = correspondence(db, reference, reveal).await?;
+    let inbox = super::mailbox::saisine_inbox(db, reference, reveal).await?;
     let loaded = db
         .run(move |conn| {
             let loaded = load(conn, reference, today)?;
@@ -203,7 +204,7 @@ pub async fn render(
     Ok(Template::render(
         "saisines/show.html",
         context! { layout, s: detail, offers, timeline, choices, failed_step, step_values, step_errors, refusal,
-        assignable, deadlines, files, duplicates, merged_into, merged_here, referral,
+        assignable, deadlines, files, duplicates, merged_into, merged_here, referral, inbox,
         external_reference: &saisine.external_reference, letters, outbox, mail_on: mail.is_on(),
         no_values: StepInput::default(), no_errors: FormErrors::default(), today: now.today.to_string(), list_nav: nav.0 },
     ))

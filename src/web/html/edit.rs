@@ -82,7 +82,12 @@ async fn edit_form(
             Ok((saisine, ReferenceLists::load(conn)?))
         })
         .await?;
-    Ok(form_page(layout, &lists, &saisine.facts.to_draft(), FormErrors::default(), Some(reference)))
+    let mut draft = saisine.facts.to_draft();
+    if saisine.to_qualify {
+        // The process stored while it waits to be qualified is provisional: the mediator chooses.
+        draft.process.clear();
+    }
+    Ok(form_page(layout, &lists, &draft, FormErrors::default(), Some(reference)))
 }
 
 #[post("/saisines/<reference>/modifier", data = "<form>")]

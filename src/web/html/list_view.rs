@@ -127,12 +127,17 @@ pub fn chips(query: &ListQuery, lists: &ReferenceLists, users: &HashMap<i32, Str
     let value = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let label_of =
         |text: String, parse: &dyn Fn(&str) -> Option<&'static str>| parse(&text).map(str::to_string).unwrap_or(text);
-    let found: [(&'static str, &'static str, Option<String>); 9] = [
+    let found: [(&'static str, &'static str, Option<String>); 11] = [
         ("q", "Recherche", value(&query.q)),
         (
             "status",
             "Statut",
-            value(&query.status).map(|v| label_of(v, &|c| c.parse::<Status>().ok().map(Status::label))),
+            value(&query.status).map(|v| {
+                label_of(v, &|c| match c {
+                    crate::web::params::OPEN => Some("Non clôturées"),
+                    other => other.parse::<Status>().ok().map(Status::label),
+                })
+            }),
         ),
         ("assigned", "Attribution", value(&query.assigned).map(|v| assigned_label(&v, users))),
         (
@@ -154,6 +159,8 @@ pub fn chips(query: &ListQuery, lists: &ReferenceLists, users: &HashMap<i32, Str
         ("motif", "Motif", value(&query.motif).map(|v| lists.motif_label(&v))),
         ("partner", "Partenaire", value(&query.partner).map(|v| lists.partner_label(&v))),
         ("year", "Année", value(&query.year)),
+        ("cloture", "Clôture", value(&query.cloture).map(|v| label_of(v, &|c| (c == "mois").then_some("ce mois-ci")))),
+        ("a_qualifier", "À qualifier", value(&query.a_qualifier).map(|v| label_of(v, &|c| (c == "oui").then_some("oui")))),
     ];
     found
         .into_iter()

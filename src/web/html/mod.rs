@@ -25,6 +25,7 @@ mod list;
 mod list_bulk;
 mod list_nav;
 mod list_view;
+mod mailbox;
 mod partner;
 mod partner_form;
 mod privacy;
@@ -71,6 +72,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(saved_views::routes());
     routes.extend(search::routes());
     routes.extend(help::routes());
+    routes.extend(mailbox::routes());
     routes
 }
 

@@ -7,7 +7,7 @@ mod digest;
 mod letters;
 mod partner;
 mod satisfaction;
-mod smtp;
+pub mod smtp;
 mod templates;
 
 use mediation::app::outbox::DeliveryReport;
