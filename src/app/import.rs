@@ -153,9 +153,8 @@ pub fn run_checked(
         store::remember_file(conn, &digest, &options.file_name, at)?;
         // New lines were inserted in bulk without their deadlines: computed now, with the
         // possible duplicates they make, before the transaction ends.
-        for id in crate::db::schedule::stale_open_ids(conn)? {
-            super::schedule::after_identity_change(conn, crate::domain::SaisineId(id), &[]).map_err(db_error)?;
-        }
+        let stale = crate::db::schedule::stale_open_ids(conn)?;
+        super::schedule::after_bulk_insert(conn, &stale).map_err(db_error)?;
         Ok(report)
     })?;
     Ok(ImportReport { written: true, ..written })

@@ -35,6 +35,19 @@ pub(crate) fn after_identity_change(conn: &mut DbConn, id: SaisineId, before: &[
     Ok(())
 }
 
+/// After saisines were written in bulk without their deadlines (an import): theirs computed in
+/// batches, then the saisines they may duplicate that were not flagged yet, as
+/// `after_identity_change` does for one.
+pub(crate) fn after_bulk_insert(conn: &mut DbConn, ids: &[i32]) -> AppResult<()> {
+    let settings = deadline_settings::load(conn)?;
+    let others = schedule::refresh_batch(conn, ids, &settings)?;
+    for part in others.chunks(500) {
+        let unflagged = schedule::unflagged_received(conn, part)?;
+        schedule::refresh_many(conn, &unflagged, &settings)?;
+    }
+    Ok(())
+}
+
 /// After a settings change: every open saisine, with the new settings.
 pub(crate) fn after_settings_change(conn: &mut DbConn) -> AppResult<()> {
     let settings = deadline_settings::load(conn)?;
