@@ -133,6 +133,25 @@ pub fn refresh_batch(conn: &mut DbConn, ids: &[i32], settings: &DeadlineSettings
     Ok(others.into_iter().collect())
 }
 
+/// Among `ids`, those that may be duplicates of another saisine; and the saisines outside
+/// `ids` they may duplicate. Two look-ups per 500 saisines.
+pub fn with_duplicates(conn: &mut DbConn, ids: &[i32]) -> DbResult<(Vec<i32>, Vec<i32>)> {
+    let given: HashSet<i32> = ids.iter().copied().collect();
+    let (mut matched, mut others) = (Vec::new(), BTreeSet::new());
+    for chunk in ids.chunks(BATCH) {
+        let rows: Vec<(ClockRow, Option<String>, Option<String>)> = saisines::table
+            .filter(saisines::id.eq_any(chunk))
+            .select((ClockRow::as_select(), saisines::nir, saisines::email_key))
+            .load(conn)?;
+        for (id, found) in matches_of(conn, &rows)? {
+            matched.push(id);
+            others.extend(found.into_iter().filter(|other| !given.contains(other)));
+        }
+    }
+    matched.sort_unstable();
+    Ok((matched, others.into_iter().collect()))
+}
+
 /// What `duplicates_of` finds for each of these saisines, in two look-ups for all of them
 /// (by NIR, by e-mail, within the week around their dates), matched by the domain's rule.
 fn matches_of(
