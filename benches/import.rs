@@ -2,6 +2,8 @@
 //! whole run (detection, checking pass, writing pass). Run with `cargo bench --bench import`.
 //! Memory: `MEDIATION_IMPORT_LINES=N cargo bench --bench import` runs one import of N lines
 //! instead, and prints its time and the process's peak resident size (see the README).
+//! PostgreSQL: `MEDIATION_IMPORT_DATABASE_URL=postgres://user@host/db` imports into a new
+//! database created on that server for each run (and dropped after it).
 
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
@@ -40,8 +42,32 @@ fn write_file(path: &Path, lines: usize) {
     }
 }
 
+/// The PostgreSQL server named by `MEDIATION_IMPORT_DATABASE_URL`, if any.
+fn postgres_server() -> Option<String> {
+    std::env::var("MEDIATION_IMPORT_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
+}
+
+/// A new, empty database for one run: a SQLite file in `dir`, or a database of its own on the
+/// PostgreSQL server; the second value drops it.
+fn new_database(dir: &Path) -> (String, Option<Box<dyn FnOnce()>>) {
+    let name = format!("bench_import_{}", rand::random::<u32>());
+    let Some(server) = postgres_server() else {
+        return (format!("sqlite://{}", dir.join(format!("{name}.sqlite")).display()), None);
+    };
+    let admin = move |sql: String| {
+        use diesel::{Connection, RunQueryDsl};
+        let mut conn = diesel::PgConnection::establish(&server).expect("serveur PostgreSQL");
+        diesel::sql_query(sql).execute(&mut conn).expect("administration PostgreSQL");
+    };
+    admin(format!("CREATE DATABASE \"{name}\""));
+    let server = postgres_server().unwrap_or_default();
+    let (base, query) = server.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((&server, String::new()));
+    let url = format!("{}/{name}{query}", &base[..base.rfind('/').expect("URL PostgreSQL avec un nom de base")]);
+    (url, Some(Box::new(move || admin(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))))
+}
+
 fn import_once(file: &Path, dir: &Path) -> Duration {
-    let url = format!("sqlite://{}", dir.join(format!("bench-{}.sqlite", rand::random::<u64>())).display());
+    let (url, drop_database) = new_database(dir);
     pool::migrate(&url).expect("migrations");
     let mut conn = pool::connect(&url).expect("connexion");
     let path = file.to_path_buf();
@@ -61,6 +87,10 @@ fn import_once(file: &Path, dir: &Path) -> Duration {
     .expect("import");
     let elapsed = started.elapsed();
     assert!(report.written && report.error_count == 0, "{report:?}");
+    drop(conn);
+    if let Some(drop_database) = drop_database {
+        drop_database();
+    }
     elapsed
 }
 
@@ -87,7 +117,8 @@ fn bench(c: &mut Criterion) {
     write_file(&file, 100_000);
     let mut group = c.benchmark_group("import");
     group.sample_size(10).measurement_time(Duration::from_secs(60));
-    group.bench_function("100000 lignes, SQLite", |b| {
+    let backend = if postgres_server().is_some() { "PostgreSQL" } else { "SQLite" };
+    group.bench_function(format!("100000 lignes, {backend}"), |b| {
         b.iter_custom(|iterations| (0..iterations).map(|_| import_once(&file, dir.path())).sum())
     });
     group.finish();

@@ -92,10 +92,10 @@ pub enum ImportError {
     Db(#[from] DbError),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Pass {
+/// The check pass, or the write pass, which collects the ids of the saisines it creates.
+enum Pass<'a> {
     Check,
-    Write,
+    Write(&'a mut Vec<i32>),
 }
 
 struct Context<'a> {
@@ -143,7 +143,8 @@ pub fn run_checked(
     }
     let written = write_transaction(conn, |conn| {
         store::prefer_indexes(conn)?;
-        let report = pass(conn, open, layout, &context, Pass::Write, progress).map_err(|e| match e {
+        let mut new_ids = Vec::new();
+        let report = pass(conn, open, layout, &context, Pass::Write(&mut new_ids), progress).map_err(|e| match e {
             ImportError::Db(e) => e,
             other => DbError::Config(other.to_string()),
         })?;
@@ -151,11 +152,11 @@ pub fn run_checked(
             format!("{} créée(s), {} modifiée(s), {} rejetée(s)", report.created, report.updated, report.rejected);
         audit::record(conn, actor, AuditAction::FileImported, &options.file_name, &summary, at)?;
         store::remember_file(conn, &digest, &options.file_name, at)?;
-        // New lines were inserted in bulk without their deadlines: computed now, with the
-        // possible duplicates they make, before the transaction ends.
-        for id in crate::db::schedule::stale_open_ids(conn)? {
-            super::schedule::after_identity_change(conn, crate::domain::SaisineId(id), &[]).map_err(db_error)?;
-        }
+        // New lines were inserted in bulk with the deadlines of a saisine without duplicate:
+        // the possible duplicates they make are found now, all lines being in, before the
+        // transaction ends (and rows left stale by older rules, if any, computed).
+        let stale = crate::db::schedule::stale_open_ids(conn)?;
+        super::schedule::after_bulk_insert(conn, &stale, &new_ids).map_err(db_error)?;
         Ok(report)
     })?;
     Ok(ImportReport { written: true, ..written })
@@ -167,7 +168,7 @@ fn pass(
     open: Opener,
     layout: Layout,
     context: &Context,
-    pass: Pass,
+    mut pass: Pass,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
@@ -206,12 +207,12 @@ fn pass(
             }
         }
         if batch.len() == BATCH {
-            apply(conn, &mut batch, context, pass, &mut report)?;
+            apply(conn, &mut batch, context, &mut pass, &mut report)?;
             progress(BATCH as u64);
         }
     }
     let rest = batch.len() as u64;
-    apply(conn, &mut batch, context, pass, &mut report)?;
+    apply(conn, &mut batch, context, &mut pass, &mut report)?;
     progress(rest);
     Ok(report)
 }
@@ -291,7 +292,7 @@ fn apply(
     conn: &mut DbConn,
     batch: &mut Vec<(u64, ImportedSaisine)>,
     context: &Context,
-    pass: Pass,
+    pass: &mut Pass,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
     let keys: Vec<ImportKey> = batch.iter().filter_map(|(_, s)| s.key()).collect();
@@ -313,16 +314,17 @@ fn apply(
                 } else {
                     report.updated += 1;
                     note_sweep(report, line, &imported, context);
-                    if pass == Pass::Write {
+                    if let Pass::Write(_) = pass {
                         update(conn, current, &imported, changes, file_name, &context.stamp)?;
                     }
                 }
             }
         }
     }
-    if pass == Pass::Write && !new.is_empty() {
+    if let (Pass::Write(created), false) = (pass, new.is_empty()) {
         let stamp = &context.stamp;
-        let references = store::insert_many(conn, &new, file_name, stamp)?;
+        let (references, ids) = store::insert_many(conn, &new, &context.settings, file_name, stamp)?;
+        created.extend(ids);
         audit::record_many(conn, stamp.actor, AuditAction::SaisineImported, &references, file_name, stamp.at)?;
     }
     Ok(())

@@ -35,6 +35,25 @@ pub(crate) fn after_identity_change(conn: &mut DbConn, id: SaisineId, before: &[
     Ok(())
 }
 
+/// After an import: the `stale` saisines' deadlines computed in batches; among the `created`
+/// ones (written with the deadlines of a saisine without duplicate), those that may be
+/// duplicates computed again; then the saisines they may duplicate that were not flagged yet,
+/// as `after_identity_change` does for one.
+pub(crate) fn after_bulk_insert(conn: &mut DbConn, stale: &[i32], created: &[i32]) -> AppResult<()> {
+    let settings = deadline_settings::load(conn)?;
+    let mut others = schedule::refresh_batch(conn, stale, &settings)?;
+    let (matched, matched_others) = schedule::with_duplicates(conn, created)?;
+    schedule::refresh_many(conn, &matched, &settings)?;
+    others.extend(matched_others);
+    others.sort_unstable();
+    others.dedup();
+    for part in others.chunks(500) {
+        let unflagged = schedule::unflagged_received(conn, part)?;
+        schedule::refresh_many(conn, &unflagged, &settings)?;
+    }
+    Ok(())
+}
+
 /// After a settings change: every open saisine, with the new settings.
 pub(crate) fn after_settings_change(conn: &mut DbConn) -> AppResult<()> {
     let settings = deadline_settings::load(conn)?;

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 
 use super::connection::insert_rows;
 
-use super::models::{FactsColumns, LifecycleColumns, NewEventRow};
+use super::models::{FactsColumns, LifecycleColumns, NewEventRow, ScheduleRow};
 use super::pool::write_transaction;
 use super::saisines::Stamp;
 use super::schema::{events, reference_counters, saisine_motifs, saisines};
@@ -74,22 +74,25 @@ fn insert_chunk(
     stamp: &Stamp,
 ) -> DbResult<()> {
     let saisines: Vec<(&SaisineFacts, &Lifecycle)> = chunk.iter().map(|(f, l)| (f, l)).collect();
-    insert_with_entry(conn, &saisines, references, EventKind::Creee, &EventDetails::default(), stamp)
+    insert_with_entry(conn, &saisines, references, None, EventKind::Creee, &EventDetails::default(), stamp)?;
+    Ok(())
 }
 
 /// Inserts saisines under the given references (at most `CHUNK` of them), with their motifs
-/// and one timeline entry each, in three multi-row statements. The caller's transaction holds
-/// the write lock and has reserved the references.
+/// and one timeline entry each, in three multi-row statements, and their deadlines when given
+/// (else they are left to compute, as stale). The caller's transaction holds the write lock and
+/// has reserved the references. Returns their ids, in order.
 pub fn insert_with_entry(
     conn: &mut DbConn,
     saisines: &[(&SaisineFacts, &Lifecycle)],
     references: &[Reference],
+    schedules: Option<&[ScheduleRow]>,
     kind: EventKind,
     details: &EventDetails,
     stamp: &Stamp,
-) -> DbResult<()> {
+) -> DbResult<Vec<i32>> {
     if saisines.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let rows: Vec<_> = saisines
         .iter()
@@ -104,7 +107,15 @@ pub fn insert_with_entry(
             )
         })
         .collect();
-    insert_rows!(conn, saisines::table, rows)?;
+    match schedules {
+        // Written with the row: no second write of each new row (on PostgreSQL an update that
+        // changes indexed columns writes a new version of the row into every index).
+        Some(schedules) => {
+            let rows: Vec<_> = rows.into_iter().zip(schedules.iter().cloned()).collect();
+            insert_rows!(conn, saisines::table, rows)?
+        }
+        None => insert_rows!(conn, saisines::table, rows)?,
+    };
     let texts: Vec<String> = references.iter().map(Reference::to_string).collect();
     let ids: HashMap<String, i32> = saisines::table
         .filter(saisines::reference.eq_any(&texts))
@@ -116,8 +127,10 @@ pub fn insert_with_entry(
     let details = serde_json::to_string(details).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let mut motifs = Vec::new();
     let mut entries = Vec::with_capacity(saisines.len());
+    let mut new_ids = Vec::with_capacity(saisines.len());
     for ((facts, _), reference) in saisines.iter().zip(&texts) {
         let id = id_of(reference)?;
+        new_ids.push(id);
         motifs.extend(
             facts.motifs.iter().map(|m| (saisine_motifs::saisine_id.eq(id), saisine_motifs::motif.eq(m.0.clone()))),
         );
@@ -134,5 +147,5 @@ pub fn insert_with_entry(
         insert_rows!(conn, saisine_motifs::table, part.to_vec())?;
     }
     insert_rows!(conn, events::table, &entries)?;
-    Ok(())
+    Ok(new_ids)
 }

@@ -65,13 +65,16 @@ pub struct Tuning {
     pub cache_kib: u64,
     /// PostgreSQL's `statement_timeout`, in milliseconds (0: none).
     pub statement_timeout_ms: u64,
+    /// SQLite's `wal_autocheckpoint`, when not its default: the server's connections leave
+    /// checkpoints to a background thread (`checkpoint`).
+    pub autocheckpoint_pages: Option<u32>,
 }
 
 impl Default for Tuning {
     /// One connection on its own (the command line): a 32 MiB cache (SQLite's default is
     /// 2 MiB) keeps large imports and the yearly report's group-bys off the disk; no bound.
     fn default() -> Self {
-        Tuning { cache_kib: 32 * 1024, statement_timeout_ms: 0 }
+        Tuning { cache_kib: 32 * 1024, statement_timeout_ms: 0, autocheckpoint_pages: None }
     }
 }
 
@@ -80,7 +83,11 @@ impl Tuning {
     /// and statements cut after `timeout_seconds` on PostgreSQL.
     pub fn pool(cache_mib: u32, connections: u32, timeout_seconds: u64) -> Tuning {
         let each = u64::from(cache_mib) * 1024 / u64::from(connections.max(1));
-        Tuning { cache_kib: each.max(1024), statement_timeout_ms: timeout_seconds.saturating_mul(1000) }
+        Tuning {
+            cache_kib: each.max(1024),
+            statement_timeout_ms: timeout_seconds.saturating_mul(1000),
+            autocheckpoint_pages: Some(super::checkpoint::SERVER_AUTOCHECKPOINT_PAGES),
+        }
     }
 }
 
@@ -113,6 +120,9 @@ pub fn establish_tuned(target: &Target, tuning: &Tuning) -> DbResult<DbConn> {
             let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
             conn.batch_execute(SQLITE_PRAGMAS)?;
             conn.batch_execute(&format!("PRAGMA cache_size = -{}", tuning.cache_kib))?;
+            if let Some(pages) = tuning.autocheckpoint_pages {
+                conn.batch_execute(&format!("PRAGMA wal_autocheckpoint = {pages}"))?;
+            }
             Ok(DbConn::Sqlite(conn))
         }
     }

@@ -9,7 +9,7 @@ use diesel::Connection;
 
 use super::bulk;
 use super::connection::insert_rows;
-use super::models::{FactsColumns, LifecycleColumns, NewEventRow, SaisineRow};
+use super::models::{FactsColumns, LifecycleColumns, NewEventRow, SaisineRow, ScheduleRow};
 use super::reference_lists::ReferenceLists;
 use super::saisines::{self, with_motifs, Stamp};
 use super::schema::{
@@ -17,8 +17,10 @@ use super::schema::{
 };
 use super::{DbConn, DbError, DbResult};
 use crate::domain::changes::{diff, FieldChange};
-use crate::domain::deadlines::Wait;
+use crate::domain::deadlines::{DeadlineSettings, Wait};
 use crate::domain::interchange::{ImportKey, ImportVocabulary, ImportedSaisine, Vocabulary};
+use crate::domain::queue::Signals;
+use crate::domain::schedule::Schedule;
 use crate::domain::{EventDetails, EventKind, Lifecycle, Reference, Saisine, SaisineId};
 
 /// Every motif and partner, retired ones included: old files name them.
@@ -160,31 +162,32 @@ fn references_for(conn: &mut DbConn, lines: &[ImportedSaisine]) -> DbResult<Vec<
 /// Inserts new lines as saisines, a batch at a time in a few multi-row statements (the
 /// caller's transaction holds the write lock), each with its « importée » entry; a
 /// waiting line also gets the documents request its wait answers to, as a mediator's would.
-/// Returns the new references.
+/// Each line is written with its deadlines as the domain computes them for a new saisine (no
+/// reminder yet; a possible duplicate is the caller's next step, once every line is in).
+/// Returns the new references and ids.
 pub fn insert_many(
     conn: &mut DbConn,
     lines: &[ImportedSaisine],
+    settings: &DeadlineSettings,
     file_name: &str,
     stamp: &Stamp,
-) -> DbResult<Vec<String>> {
+) -> DbResult<(Vec<String>, Vec<i32>)> {
     if lines.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let references = references_for(conn, lines)?;
     let saisines: Vec<_> = lines.iter().map(|line| (&line.facts, &line.lifecycle)).collect();
-    let details = EventDetails { text: Some(file_name.to_string()), ..Default::default() };
-    bulk::insert_with_entry(conn, &saisines, &references, EventKind::Importee, &details, stamp)?;
-    let texts: Vec<String> = references.iter().map(Reference::to_string).collect();
-    let ids: HashMap<String, i32> = table::table
-        .filter(table::reference.eq_any(&texts))
-        .select((table::reference, table::id))
-        .load::<(String, i32)>(conn)?
-        .into_iter()
+    let schedules: Vec<ScheduleRow> = lines
+        .iter()
+        .map(|line| ScheduleRow::new(&Schedule::of(settings, &line.lifecycle, Signals::default())))
         .collect();
+    let details = EventDetails { text: Some(file_name.to_string()), ..Default::default() };
+    let ids =
+        bulk::insert_with_entry(conn, &saisines, &references, Some(&schedules), EventKind::Importee, &details, stamp)?;
+    let texts: Vec<String> = references.iter().map(Reference::to_string).collect();
     let mut external = Vec::new();
     let mut requests = Vec::new();
-    for (line, reference) in lines.iter().zip(&texts) {
-        let id = ids.get(reference).copied().ok_or(DbError::NotFound)?;
+    for ((line, _), id) in lines.iter().zip(&texts).zip(ids.iter().copied()) {
         if let Some(text) = &line.external_reference {
             external.push((
                 external_references::saisine_id.eq(id),
@@ -201,7 +204,7 @@ pub fn insert_many(
     if !requests.is_empty() {
         insert_rows!(conn, events_table::table, &requests)?;
     }
-    Ok(texts)
+    Ok((texts, ids))
 }
 
 /// The timeline entry of a replayed documents request: the one `EventDetails::for_action` gives

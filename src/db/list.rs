@@ -14,7 +14,7 @@ use super::saisines::with_motifs;
 use super::schema::{external_references, saisine_motifs, saisines};
 use super::{DbBackend, DbConn, DbResult};
 use crate::auth::audit::AuditAction;
-use crate::domain::search::{sequence_suffix, PersonalKind, SearchTerm};
+use crate::domain::search::{reference_number, PersonalKind, SearchTerm};
 use crate::domain::text::normalize_key;
 use crate::domain::{Channel, Process, Saisine, Status};
 
@@ -179,7 +179,10 @@ type Condition = Box<dyn BoxableExpression<saisines::table, DbBackend, SqlType =
 /// system gave, or the beginning of a word of the name: each served by an index.
 fn text_search(text: &str, postgres: bool, external: Vec<i32>) -> Condition {
     let typed = text.trim().to_string();
-    let words = name_words(text);
+    let number = reference_number(text);
+    // A bare number is a reference number, not part of a name: a name search on two digits
+    // would read all of PostgreSQL's trigram index.
+    let words = if number.is_some() { Vec::new() } else { name_words(text) };
     let mut found: Condition;
     if postgres {
         // Trigram indexes serve both (README, « Performances »): each word typed is found
@@ -214,9 +217,10 @@ fn text_search(text: &str, postgres: bool, external: Vec<i32>) -> Condition {
     if !external.is_empty() {
         found = Box::new(found.or(saisines::id.eq_any(external)));
     }
-    match sequence_suffix(text) {
-        // A number without its year: that number in every year.
-        Some(suffix) => Box::new(found.or(saisines::reference.like(format!("%{suffix}")))),
+    match number {
+        // A number without its year: that number in every year, through the index on the
+        // references' number part (`saisines_reference_number`: the same expression).
+        Some(number) => Box::new(found.or(sql::<Bool>("substr(saisines.reference, 6) = ").bind::<Text, _>(number))),
         None => found,
     }
 }

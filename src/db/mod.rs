@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;
+pub mod checkpoint;
 pub mod connection;
 pub mod copy;
 pub mod deadline_settings;

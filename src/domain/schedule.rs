@@ -13,7 +13,7 @@ use super::deadlines::{DeadlineSettings, NEAR_DEADLINE_DAYS};
 use super::lifecycle::{Lifecycle, Stage};
 use super::queue::Signals;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Schedule {
     /// Last day for the prise en charge, until it is done.
     pub take_up_due_on: Option<NaiveDate>,

@@ -86,15 +86,15 @@ impl SearchTerm {
     }
 }
 
-/// The end of the references a bare number designates (`36` and `0036` → `-0036`, in every
-/// year), or `None` when the text is not a bare number.
-pub fn sequence_suffix(text: &str) -> Option<String> {
+/// The number part of the references a bare number designates (`36` and `0036` → `0036`, in
+/// every year: what follows `2026-`), or `None` when the text is not a bare number.
+pub fn reference_number(text: &str) -> Option<String> {
     let text = text.trim();
     if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let number: u32 = text.parse().ok()?;
-    (number > 0).then(|| format!("-{number:04}"))
+    (number > 0).then(|| format!("{number:04}"))
 }
 
 #[cfg(test)]
@@ -133,11 +133,12 @@ mod tests {
 
     #[test]
     fn bare_numbers_designate_a_sequence_in_every_year() {
-        assert_eq!(sequence_suffix("36").as_deref(), Some("-0036"));
-        assert_eq!(sequence_suffix("0036").as_deref(), Some("-0036"));
-        assert_eq!(sequence_suffix("12345").as_deref(), Some("-12345"));
-        assert_eq!(sequence_suffix("0"), None);
-        assert_eq!(sequence_suffix("36a"), None);
-        assert_eq!(sequence_suffix("٣٦"), None, "Arabic-Indic digits are not a reference number");
+        assert_eq!(reference_number("36").as_deref(), Some("0036"));
+        assert_eq!(reference_number("0036").as_deref(), Some("0036"));
+        assert_eq!(reference_number("000036").as_deref(), Some("0036"));
+        assert_eq!(reference_number("12345").as_deref(), Some("12345"));
+        assert_eq!(reference_number("0"), None);
+        assert_eq!(reference_number("36a"), None);
+        assert_eq!(reference_number("٣٦"), None, "Arabic-Indic digits are not a reference number");
     }
 }

@@ -131,11 +131,12 @@ fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
                 sqlite_cache_mib: config.sqlite_cache_mib,
                 statement_timeout_seconds: config.statement_timeout_seconds,
             };
-            crate::db::pool::build_pool(&url, settings)
+            let pool = crate::db::pool::build_pool(&url, settings)?;
+            Ok::<_, crate::db::DbError>((pool, crate::db::checkpoint::Checkpointer::start(&url)?))
         })
         .await;
         match ready {
-            Ok(Ok(pool)) => {
+            Ok(Ok((pool, checkpoints))) => {
                 let config = AppConfig::from_figment(rocket.figment()).unwrap_or_default();
                 let secure_cookies = config.secure_cookies || rocket.figment().find_value("tls").is_ok();
                 let secrets = SecretBox::new(&secret, "totp");
@@ -149,7 +150,8 @@ fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
                         return Err(rocket);
                     }
                 };
-                let state = AppState { pool, clock, config, secrets, signer, secure_cookies, proxies, views };
+                let state =
+                    AppState { pool, clock, config, secrets, signer, secure_cookies, proxies, views, checkpoints };
                 Ok(rocket.manage(state))
             }
             Ok(Err(e)) => {

@@ -26,6 +26,8 @@ pub struct AppState {
     pub proxies: Vec<std::net::IpAddr>,
     /// Views of personal data, written in batches by one writer (`app::audit_queue`).
     pub views: ViewLog,
+    /// SQLite's WAL checkpoints, run in the background (`db::checkpoint`); stops with the state.
+    pub checkpoints: Option<crate::db::checkpoint::Checkpointer>,
 }
 
 /// A handle on the pool for one request; database work runs on the blocking thread pool.

@@ -9,7 +9,7 @@ use mediation::domain::contact::{Email, Phone};
 use mediation::domain::dates::parse_date;
 use mediation::domain::interchange::{read_line, ImportVocabulary, Line, COLUMNS};
 use mediation::domain::nir::Nir;
-use mediation::domain::search::{sequence_suffix, SearchTerm};
+use mediation::domain::search::{reference_number, SearchTerm};
 use mediation::domain::text::normalize_key;
 use mediation::domain::{AllowedCodes, Reference, SaisineDraft};
 use mediation::report::Period;
@@ -74,7 +74,7 @@ proptest! {
         if let Ok(reference) = input.parse::<Reference>() {
             prop_assert_eq!(reference.to_string().parse::<Reference>(), Ok(reference));
         }
-        let _ = sequence_suffix(&input);
+        let _ = reference_number(&input);
     }
 
     #[test]

@@ -102,3 +102,79 @@ fn the_name_search_and_the_count_use_indexes_on_sqlite() {
     );
     assert!(by_name.contains("VIRTUAL TABLE INDEX") && !by_name.contains("SCAN saisines "), "{by_name}");
 }
+
+/// The plan of a query on the test's backend, as one line: SQLite's `EXPLAIN QUERY PLAN`, or
+/// PostgreSQL's `EXPLAIN` with sequential scans priced out (a small test table would otherwise
+/// be read whole whatever its indexes: what is checked is that an index can serve the query).
+fn plan_of(conn: &mut mediation::db::DbConn, sql: &str) -> String {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Detail {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+        line: String,
+    }
+    match conn {
+        mediation::db::DbConn::Sqlite(c) => diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+            .load::<Detail>(c)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.detail)
+            .collect::<Vec<_>>()
+            .join(" | "),
+        mediation::db::DbConn::Postgresql(c) => {
+            c.batch_execute("ANALYZE saisines; SET enable_seqscan = off").unwrap();
+            diesel::sql_query(format!("EXPLAIN {sql}"))
+                .load::<Line>(c)
+                .unwrap()
+                .into_iter()
+                .map(|l| l.line)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        }
+    }
+}
+
+#[test]
+fn a_reference_number_without_its_year_is_found_through_an_index() {
+    let app = TestApp::new();
+    let mut conn = connect(&app.dir);
+    crate::perf_data::load(&mut conn, 2_000);
+    app.create(&SaisineBuilder::default().received_on("2026-01-05").name("Chloé Quarante"));
+    let found = |q: &str| -> BTreeSet<String> {
+        let (status, body) = app.get_json(&format!("/api/v1/saisines?q={q}&limit=100"));
+        assert_eq!(status, Status::Ok, "{q}");
+        references(&body).into_iter().collect()
+    };
+    let forty_two = BTreeSet::from(["2025-0042".to_string()]);
+    assert_eq!(found("42"), forty_two);
+    assert_eq!(found("0042"), forty_two);
+    assert_eq!(found("%200042%20"), forty_two, "spaces around are ignored");
+    assert_eq!(found("1"), BTreeSet::from(["2025-0001".to_string(), "2026-0001".to_string()]));
+    assert_eq!(found("1999"), BTreeSet::from(["2025-1999".to_string()]));
+    assert!(found("2001").is_empty(), "2,000 saisines in 2025: no number 2001");
+    // The condition the list writes for a bare number, alone and within the search's OR.
+    let alone = plan_of(&mut conn, "SELECT id FROM saisines WHERE substr(saisines.reference, 6) = '0042'");
+    let within = if app.dir.is_postgres() {
+        plan_of(
+            &mut conn,
+            "SELECT id FROM saisines WHERE anonymised_at IS NULL AND (reference LIKE '42%' \
+             OR substr(saisines.reference, 6) = '0042') ORDER BY received_on DESC, id DESC LIMIT 51",
+        )
+    } else {
+        plan_of(
+            &mut conn,
+            "SELECT id FROM saisines WHERE anonymised_at IS NULL AND ((reference >= '42' AND reference <= '42\u{10FFFF}') \
+             OR substr(saisines.reference, 6) = '0042') ORDER BY received_on DESC, id DESC LIMIT 51",
+        )
+    };
+    for plan in [alone, within] {
+        assert!(plan.contains("saisines_reference_number"), "{plan}");
+        assert!(!plan.contains("SCAN saisines ") && !plan.contains("Seq Scan"), "{plan}");
+    }
+}

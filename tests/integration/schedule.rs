@@ -330,3 +330,52 @@ fn the_list_filters_on_the_stored_deadlines() {
     let (status, body) = app.get_json("/api/v1/saisines?echeance=bientot");
     assert_eq!((status, body["field"].as_str()), (Status::UnprocessableEntity, Some("echeance")));
 }
+
+/// An import writes its new saisines in bulk and computes their deadlines in batches: each is
+/// what the rules compute, and a possible duplicate is flagged on both sides, with a saisine
+/// already there and between two lines of the file. On both backends.
+#[test]
+fn an_import_stores_the_deadlines_the_rules_compute() {
+    let dir = TestDir::new();
+    let mut conn = connect(&dir);
+    let actor = Actor::system("test");
+    let today = day(40);
+    let at = today.and_hms_opt(10, 0, 0).expect("heure");
+    let nir = nir_with_key("1840512345678");
+    let stamp = Stamp { actor: &actor, at };
+    let before = app::saisines::record(&mut conn, &draft(day(30), Some(&nir), "avant@exemple.fr"), today, &stamp)
+        .expect("saisine");
+    let header = "reference;received_on;channel;requester_type;partner;process;motifs;status;taken_on;outcome;closed_on;requester_name;nir;email;phone;summary;documents_requested_on;documents_due_on";
+    let line = |received: NaiveDate, status: &str, taken: &str, closing: &str, who: &str, docs: &str| {
+        format!(";{received};courriel;assure;;droits;information;{status};{taken};{closing};{who};;;{docs}")
+    };
+    let lines = [
+        // The same NIR as the saisine already there, three days later.
+        line(day(33), "recue", "", ";", &format!("Bea;{nir};"), ";"),
+        // The same person twice in the file (the e-mail's case aside), a week apart.
+        line(day(20), "recue", "", ";", ";;cid@exemple.fr", ";"),
+        line(day(27), "en_cours", &day(28).to_string(), ";", ";;CID@exemple.fr", ";"),
+        line(day(5), "attente_pieces", &day(6).to_string(), ";", "Dan;;", &format!("{};{}", day(8), day(38))),
+        line(day(1), "cloturee", &day(2).to_string(), &format!("explications;{}", day(9)), "Eve;;", ";"),
+        line(day(0), "recue", "", ";", "Fay;;", ";"),
+    ];
+    let content = format!("{header}\n{}\n", lines.join("\n"));
+    let open =
+        move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(content.clone()))) };
+    let options = app::import::ImportOptions { file_name: "lot.csv".into(), skip_invalid: false, dry_run: false };
+    let report = app::import::run(&mut conn, &open, &options, &actor, at, &mut |_| {}).expect("import");
+    assert_eq!((report.created, report.error_count), (6, 0), "{report:?}");
+    check(&mut conn, today, "import");
+    let flagged: Vec<String> = saisines::table
+        .filter(saisines::possible_duplicate.eq(true))
+        .select(saisines::reference)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(flagged.len(), 3, "{flagged:?}: the one before the import, Bea and the received Cid");
+    let first: bool = saisines::table
+        .filter(saisines::reference.eq(before.to_string()))
+        .select(saisines::possible_duplicate)
+        .first(&mut conn)
+        .unwrap();
+    assert!(first, "flagged on the side of the saisine already there");
+}

@@ -1,0 +1,1 @@
+DROP INDEX saisines_reference_number;
