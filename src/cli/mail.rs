@@ -55,7 +55,7 @@ fn fetch() -> Result<(), String> {
         statement_timeout_seconds: config.statement_timeout_seconds,
     };
     let pool = db::pool::build_pool(&url, pool_settings).map_err(|e| e.to_string())?;
-    let sink = std::sync::Arc::new(crate::imap::AppSink::new(pool, std::sync::Arc::new(SystemClock)));
+    let sink = std::sync::Arc::new(crate::imap::AppSink::new(pool, std::sync::Arc::new(SystemClock), &config));
     let runtime = rocket::tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -122,6 +122,7 @@ pub fn refresh_batch(conn: &mut DbConn, ids: &[i32], settings: &DeadlineSettings
                 let signals = Signals {
                     reminded: waiting && reminded.contains(&row.id),
                     possible_duplicate: !waiting && !found.is_empty(),
+                    mail_received: row.mail_received,
                 };
                 Schedule::of(settings, &lifecycle, signals)
             };

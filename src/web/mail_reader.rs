@@ -32,7 +32,7 @@ pub fn fairing() -> AdHoc {
                 return;
             }
             let period = Duration::from_secs(settings.interval_minutes.saturating_mul(60));
-            let sink = Arc::new(AppSink::new(state.pool.clone(), state.clock.clone()));
+            let sink = Arc::new(AppSink::new(state.pool.clone(), state.clock.clone(), &state.config));
             tokio::spawn(run_every(period, settings, sink, rocket.shutdown()));
         })
     })

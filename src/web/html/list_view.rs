@@ -160,7 +160,11 @@ pub fn chips(query: &ListQuery, lists: &ReferenceLists, users: &HashMap<i32, Str
         ("partner", "Partenaire", value(&query.partner).map(|v| lists.partner_label(&v))),
         ("year", "Année", value(&query.year)),
         ("cloture", "Clôture", value(&query.cloture).map(|v| label_of(v, &|c| (c == "mois").then_some("ce mois-ci")))),
-        ("a_qualifier", "À qualifier", value(&query.a_qualifier).map(|v| label_of(v, &|c| (c == "oui").then_some("oui")))),
+        (
+            "a_qualifier",
+            "À qualifier",
+            value(&query.a_qualifier).map(|v| label_of(v, &|c| (c == "oui").then_some("oui"))),
+        ),
     ];
     found
         .into_iter()

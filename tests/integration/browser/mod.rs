@@ -7,8 +7,8 @@
 
 mod driver;
 mod flows;
-mod views;
 mod list_flow;
+mod views;
 
 use std::future::Future;
 

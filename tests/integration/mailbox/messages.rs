@@ -42,7 +42,7 @@ fn a_plain_message_becomes_a_saisine_to_qualify() {
     assert!(listed.contains(&reference) && listed.contains("à qualifier"), "{listed}");
     assert!(app.browser.page("/saisines").contains(&reference));
     let page = app.browser.page(&format!("/saisines/{reference}"));
-    assert!(page.contains("À qualifier"), "{page}");
+    assert!(page.contains("<strong>À qualifier</strong>"), "{page}");
     assert!(page.contains(".eml"), "{page}");
     assert_eq!(app.count(), 1);
     // The bytes kept are the bytes received.
@@ -70,7 +70,7 @@ fn a_plain_message_becomes_a_saisine_to_qualify() {
     assert!(!edit.contains("value=\"autre\" selected"), "le processus provisoire n'est pas proposé : {edit}");
     assert_eq!(app.post_form(&format!("/saisines/{reference}/modifier"), &fields).status(), Status::SeeOther);
     assert!(!app.browser.page("/saisines?a_qualifier=oui").contains(&reference));
-    assert!(!app.browser.page(&format!("/saisines/{reference}")).contains("À qualifier"));
+    assert!(!app.browser.page(&format!("/saisines/{reference}")).contains("<strong>À qualifier</strong>"));
 }
 
 #[test]
@@ -249,8 +249,8 @@ proptest! {
         let app = TestApp::new();
         let mut raw = if header { b"From: a@exemple.fr\r\nSubject: \xff\xfe\r\n\r\n".to_vec() } else { Vec::new() };
         raw.extend(bytes);
-        let outcome = deliver(&app, &raw);
+        let outcome = super::support::deliver_direct(&app, &raw);
         prop_assert!(!matches!(outcome, Ingested::AlreadyRecorded));
-        prop_assert_eq!(deliver(&app, &raw), Ingested::AlreadyRecorded);
+        prop_assert_eq!(super::support::deliver_direct(&app, &raw), Ingested::AlreadyRecorded);
     }
 }
