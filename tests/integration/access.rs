@@ -63,8 +63,15 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
         (Get, "/saisines/<reference>/doublons/<other>") => Mediator,
         // Readers keep private views of their own (`saved_views`).
         (Get, "/vues") | (Post, "/vues") | (Post, "/vues/<id>/nom") => Reader,
-        (Post, "/vues/<id>/suppression") | (Post, "/vues/<id>/<direction>") => Reader,
+        (Post, "/vues/<id>/<direction>") | (Post, "/vues/<id>/suppression") => Reader,
         (Get, "/aide") | (Post, "/aide/raccourcis") | (Get, "/recherche") => Reader,
+        // The mediation's mailbox (`mailbox`).
+        (Get, "/courriels/<id>") | (Get, "/courriels/non-traites") => Mediator,
+        (Post, "/courriels/non-traites/<id>/ecarter") | (Get, "/courriels/non-traites/<id>/saisine") => Mediator,
+        (Post, "/courriels/non-traites/<id>/saisine") | (Post, "/saisines/<reference>/courriel-vu") => Mediator,
+        (Get, "/saisines/<reference>/courriels/<id>") => Mediator,
+        (Get, "/admin/courriels-ignores") | (Get, "/admin/adresses-partenaires") => Admin,
+        (Post, "/admin/adresses-partenaires") | (Post, "/admin/adresses-partenaires/retirer") => Admin,
         (Post, "/saisines/<reference>/doublons/<other>/fusion") => Mediator,
         (Get, "/saisines/<reference>/doublons/<other>/<_action>") => Mediator,
         (Get, "/indicateurs") => Reader,
@@ -88,6 +95,11 @@ fn required_access(method: Method, path: &str) -> Option<Access> {
 
 /// A concrete URI for a route pattern.
 fn concrete(path: &str, reference: &str, spare_account: i32) -> String {
+    // Who may change a view depends on whose it is (`saved_views` tests): here, one that does
+    // not exist, so that only signing in is checked.
+    if path.starts_with("/vues/") {
+        return path.replace("<id>", "999999").replace("<direction>", "monter");
+    }
     path.replace("<reference>", reference)
         .replace("<step>", "notes")
         .replace("<posted>", "cloture")
@@ -101,6 +113,7 @@ fn concrete(path: &str, reference: &str, spare_account: i32) -> String {
         .replace("<year>", "2026")
         .replace("<file>", "2026.pdf")
         .replace("<other>", "2026-9999")
+        .replace("<direction>", "monter")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

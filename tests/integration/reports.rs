@@ -94,7 +94,9 @@ fn every_figure_of_a_year_is_on_the_dashboard() {
         page.split("<td class=\"number\">").skip(1).take(12).map(|c| &c[..c.find('<').unwrap()]).collect();
     assert_eq!(months, ["2", "1", "2", "0", "1", "1", "0", "0", "1", "0", "1", "1"]);
     assert_eq!(page.matches("<svg").count(), 3, "three inline charts");
-    assert!(!page.contains("style=") && !page.contains("<script"));
+    // No inline style or script: the only script is the layout's own file (shortcuts).
+    assert!(!page.contains("style=") && !page.contains("<script>"));
+    assert_eq!(page.matches("<script").count(), page.matches(r#"<script src="/static/"#).count());
 }
 
 #[test]

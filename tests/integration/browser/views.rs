@@ -66,7 +66,7 @@ fn a_mediator_saves_a_filtered_list_as_a_view_and_opens_it_from_the_navigation()
             .select_by_value("telephone")
             .await
             .unwrap();
-        page.submit("form.filters button[type=submit]").await;
+        page.submit("form.filter-bar button[type=submit]").await;
         assert!(page.path().await.contains("channel=telephone"), "{}", page.path().await);
         page.click("details.save-view summary").await;
         page.check("liste-enregistrer-vue").await;
