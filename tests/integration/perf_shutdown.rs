@@ -32,7 +32,7 @@ fn sigterm_under_load_stops_the_server_within_seconds() {
         .env("MEDIATION_SWEEP_INTERVAL_MINUTES", "0")
         .current_dir(dir.path())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("server.log")).expect("journal du serveur"))
         .spawn()
         .expect("mediation serve");
     let base = format!("http://127.0.0.1:{port}");
@@ -74,6 +74,7 @@ fn sigterm_under_load_stops_the_server_within_seconds() {
     for client in clients {
         client.join().unwrap();
     }
-    assert!(status.success(), "a clean stop: {status:?}");
+    let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
+    assert!(status.success(), "a clean stop: {status:?}\n{log}");
     assert!(took < Duration::from_secs(8), "stopped in {took:?}");
 }
