@@ -6,6 +6,7 @@
 //! cargo bench --bench load                       # 10,000 saisines, 5 s per measure
 //! cargo bench --bench load -- --sizes 10000,1000000 --seconds 10
 //! MEDIATION_LOAD_DATABASE_URL=postgres://…/vide cargo bench --bench load   # on an empty PostgreSQL database
+//! cargo bench --bench load -- --keep /tmp/banc --only liste --clients 4   # data imported once, kept
 //!
 //! The load tool runs on the same machine as the server: both share its cores.
 
@@ -20,6 +21,18 @@ struct Options {
     sizes: Vec<u64>,
     seconds: f64,
     clients: Vec<usize>,
+    /// Only the measures whose name holds one of these words (`--only liste,file`).
+    only: Vec<String>,
+    /// A folder kept between runs: the data set of each size is imported there once
+    /// (`--keep /tmp/banc`); the database named by `MEDIATION_LOAD_DATABASE_URL` must then be
+    /// kept with it.
+    keep: Option<std::path::PathBuf>,
+}
+
+impl Options {
+    fn wants(&self, name: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|word| name.contains(word.as_str()))
+    }
 }
 
 fn options() -> Options {
@@ -32,6 +45,8 @@ fn options() -> Options {
         clients: value("--clients")
             .map(|v| list(v).into_iter().map(|n| n as usize).collect())
             .unwrap_or(vec![1, 4, 16]),
+        only: value("--only").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default(),
+        keep: value("--keep").map(std::path::PathBuf::from),
     }
 }
 
@@ -50,11 +65,11 @@ fn row(name: &str, clients: usize, m: &Measure) {
 fn page_100(client: &Client) -> Result<String, String> {
     let mut path = "/saisines".to_string();
     for _ in 1..100 {
-        let (_, page) = client.get_page(&path)?;
+        let (_, page) = client.get_page(&path).map_err(|e| format!("{path} : {e}"))?;
         let start =
             page.find(r#"rel="next""#).and_then(|end| page[..end].rfind("href=\"")).ok_or("pas de page suivante")?;
         let link = &page[start + 6..];
-        path = link[..link.find('"').ok_or("lien illisible")?].replace("&amp;", "&");
+        path = link[..link.find('"').ok_or("lien illisible")?].replace("&amp;", "&").replace("&#x2F;", "/");
     }
     Ok(path)
 }
@@ -92,17 +107,25 @@ fn partner_submission(client: &Client, n: usize) -> Answer {
 }
 
 fn measure_size(size: u64, options: &Options) -> Result<(), String> {
-    let scratch = Scratch::new(&size.to_string());
-    let csv = scratch.0.join("saisines.csv");
-    let today = chrono::Utc::now().date_naive();
-    dataset::write_csv(&csv, size, today).map_err(|e| e.to_string())?;
-    let data = scratch.0.join("data");
-    let imported = server::prepare(&data, &csv)?;
-    println!("\n### {size} saisines (import : {:.1} s)\n", imported.as_secs_f64());
+    let scratch = Scratch::new(&size.to_string(), options.keep.as_deref());
+    let data = scratch.path.join("data");
+    let ready = scratch.path.join("importé");
+    if ready.exists() {
+        println!("\n### {size} saisines (données de {})\n", scratch.path.display());
+    } else {
+        let csv = scratch.path.join("saisines.csv");
+        let today = chrono::Utc::now().date_naive();
+        dataset::write_csv(&csv, size, today).map_err(|e| e.to_string())?;
+        let imported = server::prepare(&data, &csv)?;
+        std::fs::write(&ready, b"").map_err(|e| e.to_string())?;
+        println!("\n### {size} saisines (import : {:.1} s)\n", imported.as_secs_f64());
+    }
     let server = Server::start(&data)?;
     let idle = server.rss_mib().unwrap_or(f64::NAN);
-    let client = Client::sign_in(&server.base, server::EMAIL, server::PASSWORD)?;
-    let (deep, reference) = (page_100(&client)?, any_reference(&client)?);
+    let client =
+        Client::sign_in(&server.base, server::EMAIL, server::PASSWORD).map_err(|e| format!("connexion : {e}"))?;
+    let deep = page_100(&client).map_err(|e| format!("page 100 : {e}"))?;
+    let reference = any_reference(&client).map_err(|e| format!("une référence : {e}"))?;
     println!("| mesure | clients | req/s | p50 ms | p95 ms | p99 ms | erreurs |\n|---|---|---|---|---|---|---|");
     let pages: Vec<(&str, String)> = vec![
         ("liste", "/saisines".into()),
@@ -114,17 +137,17 @@ fn measure_size(size: u64, options: &Options) -> Result<(), String> {
         ("API : liste", "/api/v1/saisines".into()),
         ("fichier statique", "/static/app.css".into()),
     ];
-    for (name, path) in pages {
+    for (name, path) in pages.into_iter().filter(|(name, _)| options.wants(name)) {
         for &clients in &options.clients {
             let path = path.clone();
             let m = measure(&client, clients, options.seconds, &[200], move |c, _| c.get(&path));
             row(name, clients, &m);
         }
     }
-    for &clients in &options.clients {
+    for &clients in options.clients.iter().filter(|_| options.wants("API : création")) {
         row("API : création", clients, &measure(&client, clients, options.seconds, &[201], creation));
     }
-    for &clients in &options.clients {
+    for &clients in options.clients.iter().filter(|_| options.wants("formulaire partenaire")) {
         row("formulaire partenaire", clients, &measure(&client, clients, options.seconds, &[303], partner_submission));
     }
     let loaded = server.rss_mib().unwrap_or(f64::NAN);

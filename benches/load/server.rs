@@ -111,20 +111,30 @@ impl Drop for Server {
     }
 }
 
-/// A folder removed at the end of the run.
-pub struct Scratch(pub PathBuf);
+/// The run's folder: removed at the end, unless it is the one the caller keeps.
+pub struct Scratch {
+    pub path: PathBuf,
+    kept: bool,
+}
 
 impl Scratch {
-    pub fn new(name: &str) -> Scratch {
+    pub fn new(name: &str, keep: Option<&Path>) -> Scratch {
+        if let Some(kept) = keep {
+            let path = kept.join(name);
+            let _ = std::fs::create_dir_all(&path);
+            return Scratch { path, kept: true };
+        }
         let path = std::env::temp_dir().join(format!("mediation-load-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         let _ = std::fs::create_dir_all(&path);
-        Scratch(path)
+        Scratch { path, kept: false }
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        if !self.kept {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
     }
 }

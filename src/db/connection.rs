@@ -145,7 +145,9 @@ where
     E: From<diesel::result::Error>,
 {
     let DbConn::Sqlite(sqlite) = conn else {
-        return conn.transaction(work);
+        let written = conn.transaction(work)?;
+        super::memo::data_changed();
+        return Ok(written);
     };
     let depth = AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth().map_err(E::from)?;
     if depth.is_some() {
@@ -162,6 +164,7 @@ where
     match work(conn) {
         Ok(value) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn).map_err(E::from)?;
+            super::memo::data_changed();
             Ok(value)
         }
         Err(error) => {

@@ -159,14 +159,19 @@ macro_rules! info_columns {
     };
 }
 
-/// The latest messages with one outcome, newest first, at most `limit`.
-pub fn with_outcome(conn: &mut DbConn, outcome: InboundOutcome, limit: i64) -> DbResult<Vec<InboundInfo>> {
-    Ok(inbound_messages::table
-        .filter(inbound_messages::outcome.eq(outcome.code()))
-        .order(inbound_messages::id.desc())
-        .limit(limit)
-        .select(info_columns!())
-        .load(conn)?)
+/// Messages with one outcome, newest first, at most `limit`, older than the message `before`
+/// when given (keyset paging on the `inbound_by_outcome` index).
+pub fn with_outcome(
+    conn: &mut DbConn,
+    outcome: InboundOutcome,
+    before: Option<i32>,
+    limit: i64,
+) -> DbResult<Vec<InboundInfo>> {
+    let mut query = inbound_messages::table.filter(inbound_messages::outcome.eq(outcome.code())).into_boxed();
+    if let Some(before) = before {
+        query = query.filter(inbound_messages::id.lt(before));
+    }
+    Ok(query.order(inbound_messages::id.desc()).limit(limit).select(info_columns!()).load(conn)?)
 }
 
 /// The messages that came into one saisine, oldest first.

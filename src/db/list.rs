@@ -389,8 +389,8 @@ pub fn count_up_to(conn: &mut DbConn, filter: &ListFilter) -> DbResult<Total> {
 /// How many saisines the filter matches, counting no further than `bound` + 1 (a saved view's
 /// count in the navigation stops sooner than the list's).
 pub fn count_bounded(conn: &mut DbConn, filter: &ListFilter, bound: i64) -> DbResult<Total> {
-    let ids: Vec<i32> = filtered(conn, filter)?.select(saisines::id).limit(bound + 1).load(conn)?;
-    let found = ids.len() as i64;
+    let rows = filtered(conn, filter)?.select(saisines::id).limit(bound + 1);
+    let found: i64 = super::bounded_count::CountOf(rows).get_result(conn)?;
     Ok(if found > bound { Total { count: bound, exact: false } } else { Total { count: found, exact: true } })
 }
 

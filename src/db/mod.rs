@@ -3,6 +3,7 @@
 pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
+pub mod bounded_count;
 pub mod bulk;
 pub mod checkpoint;
 pub mod connection;
@@ -19,6 +20,7 @@ pub mod indicators;
 pub mod letters;
 pub mod list;
 pub mod list_sort;
+pub mod memo;
 pub mod merges;
 pub mod models;
 pub mod outbox;

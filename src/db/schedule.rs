@@ -25,36 +25,28 @@ pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, Str
         saisines::table.find(id.0).select((saisines::received_on, saisines::nir, saisines::email_key)).first(conn)?;
     let window = Duration::days(DUPLICATE_WINDOW_DAYS);
     let (from, to) = (received_on - window, received_on + window);
-    let dismissed = duplicate_dismissals::table
-        .filter(duplicate_dismissals::saisine_id.eq(id.0))
-        .select(duplicate_dismissals::other_id);
+    // The saisines received in the window, other than this one and those it was told are not
+    // its duplicates, still holding personal data and not merged.
+    let candidates = || {
+        let dismissed = duplicate_dismissals::table
+            .filter(duplicate_dismissals::saisine_id.eq(id.0))
+            .select(duplicate_dismissals::other_id);
+        saisines::table
+            .filter(saisines::received_on.between(from, to))
+            .filter(saisines::id.ne(id.0))
+            .filter(saisines::id.ne_all(dismissed))
+            .filter(saisines::anonymised_at.is_null())
+            .filter(saisines::merged_into.is_null())
+            .select((saisines::id, saisines::reference))
+            .into_boxed::<crate::db::DbBackend>()
+    };
     let mut found: Vec<(i32, String)> = Vec::new();
     // Two indexed look-ups rather than one OR, which neither engine serves from two indexes.
     if let Some(nir) = nir {
-        found.extend(
-            saisines::table
-                .filter(saisines::nir.eq(nir))
-                .filter(saisines::received_on.between(from, to))
-                .filter(saisines::id.ne(id.0))
-                .filter(saisines::id.ne_all(dismissed))
-                .filter(saisines::anonymised_at.is_null())
-                .filter(saisines::merged_into.is_null())
-                .select((saisines::id, saisines::reference))
-                .load::<(i32, String)>(conn)?,
-        );
+        found.extend(candidates().filter(saisines::nir.eq(nir)).load::<(i32, String)>(conn)?);
     }
     if let Some(email) = email {
-        found.extend(
-            saisines::table
-                .filter(saisines::email_key.eq(email))
-                .filter(saisines::received_on.between(from, to))
-                .filter(saisines::id.ne(id.0))
-                .filter(saisines::id.ne_all(dismissed))
-                .filter(saisines::anonymised_at.is_null())
-                .filter(saisines::merged_into.is_null())
-                .select((saisines::id, saisines::reference))
-                .load::<(i32, String)>(conn)?,
-        );
+        found.extend(candidates().filter(saisines::email_key.eq(email)).load::<(i32, String)>(conn)?);
     }
     found.sort_by(|a, b| a.1.cmp(&b.1));
     found.dedup();

@@ -48,6 +48,10 @@ macro_rules! code_enum {
         impl FromStr for $name {
             type Err = UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
+                // The stored code itself, as every database row holds it: no folding needed.
+                if let Some(exact) = Self::ALL.iter().copied().find(|v| v.code() == s) {
+                    return Ok(exact);
+                }
                 Self::ALL
                     .iter()
                     .copied()

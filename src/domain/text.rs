@@ -6,6 +6,19 @@ use unicode_normalization::UnicodeNormalization;
 /// inner spaces collapsed: the form codes, labels and names are compared and searched in.
 /// `Bœuf` and `Boeuf` fold to the same key, whichever was stored and whichever is typed.
 pub fn normalize_key(input: &str) -> String {
+    if input.is_ascii() {
+        // Nothing to decompose: lower case and spaces only (most codes and many names).
+        return input
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    fold_unicode(input)
+}
+
+fn fold_unicode(input: &str) -> String {
     let mut folded = String::with_capacity(input.len());
     for c in input.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase) {
         match c {
@@ -28,6 +41,13 @@ pub fn non_blank(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_shortcut_folds_as_the_unicode_path(input in "[\\x00-\\x7f]{0,40}") {
+            proptest::prop_assert_eq!(normalize_key(&input), fold_unicode(&input));
+        }
+    }
 
     #[test]
     fn folds_case_accents_and_spaces() {

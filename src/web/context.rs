@@ -48,10 +48,13 @@ async fn queue_count(state: &AppState, user: &CurrentUser) -> Option<QueueCount>
     if user.pending != Pending::None || !user.role.can_work_on_saisines() {
         return None;
     }
-    let (pool, today, scope) = (state.pool.clone(), state.clock.today(), Scope::Mine(user.id));
+    let (pool, today, scope, memo) =
+        (state.pool.clone(), state.clock.today(), Scope::Mine(user.id), state.memo.clone());
     let counted = rocket::tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get()?;
-        queue::count(&mut conn, scope, today)
+        memo.get_or(format!("file {scope:?} {today}"), || {
+            let mut conn = pool.get()?;
+            queue::count(&mut conn, scope, today)
+        })
     })
     .await;
     match counted {

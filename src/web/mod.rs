@@ -150,8 +150,18 @@ fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
                         return Err(rocket);
                     }
                 };
-                let state =
-                    AppState { pool, clock, config, secrets, signer, secure_cookies, proxies, views, checkpoints };
+                let state = AppState {
+                    pool,
+                    clock,
+                    config,
+                    secrets,
+                    signer,
+                    secure_cookies,
+                    proxies,
+                    views,
+                    checkpoints,
+                    memo: Default::default(),
+                };
                 Ok(rocket.manage(state))
             }
             Ok(Err(e)) => {

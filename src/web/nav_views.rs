@@ -10,6 +10,7 @@ use super::auth::guards::{CurrentUser, Pending};
 use super::params::ListQuery;
 use super::state::AppState;
 use crate::db::list::{self, Total};
+use crate::db::memo::Memo;
 use crate::db::saved_views::{self, SavedView};
 use crate::db::{DbConn, DbResult};
 use crate::domain::saved_view::normalise_query;
@@ -60,17 +61,25 @@ fn count_text(total: Total) -> (String, String) {
 /// The view's count, as its list would filter it for this user today; `None` when the list
 /// would refuse the query. A search by personal data is never counted here (the list's own
 /// page records such a search in the audit log; the navigation must not).
-fn count(conn: &mut DbConn, view: &SavedView, user: &CurrentUser, today: chrono::NaiveDate) -> DbResult<Option<Total>> {
+fn count(
+    conn: &mut DbConn,
+    memo: &Memo,
+    view: &SavedView,
+    user: &CurrentUser,
+    today: chrono::NaiveDate,
+) -> DbResult<Option<Total>> {
     let Ok(query) = Form::<ListQuery>::parse_encoded(RawStr::new(&view.query)) else { return Ok(None) };
     let Ok(request) = query.check(user.id, user.role, today) else { return Ok(None) };
     if request.filter.search.as_ref().and_then(SearchTerm::personal_key).is_some() {
         return Ok(None);
     }
-    Ok(Some(list::count_bounded(conn, &request.filter, COUNT_BOUND)?))
+    let key = format!("vue {COUNT_BOUND} {:?}", request.filter);
+    Ok(Some(memo.get_or(key, || list::count_bounded(conn, &request.filter, COUNT_BOUND))?))
 }
 
 fn load(
     conn: &mut DbConn,
+    memo: &Memo,
     user: &CurrentUser,
     today: chrono::NaiveDate,
     current: Option<String>,
@@ -79,7 +88,7 @@ fn load(
     let views = saved_views::visible(conn, user.id, team)?;
     let mut shown = Vec::new();
     for view in views.iter().take(SHOWN) {
-        let (count, count_words) = match count(conn, view, user, today)? {
+        let (count, count_words) = match count(conn, memo, view, user, today)? {
             Some(total) => {
                 let (text, words) = count_text(total);
                 (Some(text), Some(words))
@@ -107,10 +116,10 @@ pub async fn nav_views(state: &AppState, user: &CurrentUser, list_query: Option<
         return None;
     }
     let current = list_query.map(normalise_query);
-    let (pool, today, user) = (state.pool.clone(), state.clock.today(), user.clone());
+    let (pool, today, user, memo) = (state.pool.clone(), state.clock.today(), user.clone(), state.memo.clone());
     let loaded = rocket::tokio::task::spawn_blocking(move || {
         let mut conn = pool.get()?;
-        load(&mut conn, &user, today, current)
+        load(&mut conn, &memo, &user, today, current)
     })
     .await;
     match loaded {

@@ -28,15 +28,22 @@ pub struct AppState {
     pub views: ViewLog,
     /// SQLite's WAL checkpoints, run in the background (`db::checkpoint`); stops with the state.
     pub checkpoints: Option<crate::db::checkpoint::Checkpointer>,
+    /// Counts and lists every page reads, kept until the next write (`db::memo`).
+    pub memo: crate::db::memo::Memo,
 }
 
 /// A handle on the pool for one request; database work runs on the blocking thread pool.
-pub struct Db(DbPool, ViewLog);
+pub struct Db(DbPool, ViewLog, crate::db::memo::Memo);
 
 impl Db {
     /// The pool itself, for work that takes a connection per step (a streamed export).
     pub fn pool(&self) -> DbPool {
         self.0.clone()
+    }
+
+    /// Counts and lists kept until the next write.
+    pub fn memo(&self) -> crate::db::memo::Memo {
+        self.2.clone()
     }
 
     /// The queue that records views of personal data.
@@ -90,7 +97,7 @@ impl<'r> FromRequest<'r> for Db {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         match request.rocket().state::<AppState>() {
-            Some(state) => Outcome::Success(Db(state.pool.clone(), state.views.clone())),
+            Some(state) => Outcome::Success(Db(state.pool.clone(), state.views.clone(), state.memo.clone())),
             None => Outcome::Error((rocket::http::Status::ServiceUnavailable, ())),
         }
     }

@@ -84,6 +84,31 @@ fn merging_joins_the_timelines_once_and_closes_the_other_pointing_to_the_one_kep
 }
 
 #[test]
+fn the_letters_of_the_merged_saisine_are_listed_and_downloaded_from_the_kept_one() {
+    let app = TestApp::new();
+    let kept = app.create(&SaisineBuilder::default());
+    let other = app.create(&SaisineBuilder::default().received_on("2026-06-04"));
+    let fields = [
+        ("kind", "libre"),
+        ("recipient", "personne"),
+        ("subject", "Lettre du doublon"),
+        ("body", "Texte."),
+        ("delivery", "courrier"),
+    ];
+    assert_eq!(app.post_form(&format!("/saisines/{other}/courriers"), &fields).status(), Status::SeeOther);
+    merge(&app, &kept, &other);
+
+    let page = app.browser.page(&format!("/saisines/{kept}"));
+    let start = page.find("Lettre du doublon</a>").expect("the merged saisine's letter is listed");
+    let href = &page[page[..start].rfind("href=\"").unwrap() + 6..start];
+    let href = &href[..href.find('"').unwrap()];
+    assert!(href.starts_with(&format!("/saisines/{other}/courriers/")), "{href}");
+    let letter = app.get(href);
+    assert_eq!(letter.status(), Status::Ok, "{href}");
+    assert!(letter.into_bytes().unwrap().starts_with(b"%PDF"));
+}
+
+#[test]
 fn the_figures_count_the_kept_saisine_as_before_and_the_merged_one_nowhere() {
     let app = TestApp::on("2026-09-30");
     let kept = app.create(&SaisineBuilder::default());

@@ -220,16 +220,16 @@ async fn correspondence(
     let (letters, queued) = db
         .run(move |conn| {
             let id = saisines::id_of(conn, reference)?;
-            let mut ids = vec![id];
-            ids.extend(merges::merged_here(conn, id)?.into_iter().map(|(m, _)| SaisineId(m)));
+            let mut held = vec![(id, reference.to_string())];
+            held.extend(merges::merged_here(conn, id)?.into_iter().map(|(m, r)| (SaisineId(m), r)));
             let (mut letters, mut queued) = (Vec::new(), Vec::new());
-            for id in ids {
-                letters.extend(crate::db::letters::list(conn, id)?);
+            for (id, held_by) in held {
+                let own = crate::db::letters::list(conn, id)?;
+                letters.extend(own.iter().map(|l| LetterLine::new(l, &held_by, reveal)));
                 queued.extend(crate::db::outbox::for_saisine(conn, id)?);
             }
             Ok((letters, queued))
         })
         .await?;
-    let letters = letters.iter().map(|l| LetterLine::new(l, reveal)).collect();
     Ok((letters, queued.iter().map(|q| OutboxLine::new(q, reveal)).collect()))
 }

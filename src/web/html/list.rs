@@ -67,7 +67,7 @@ pub async fn render(
     let sorting = request.as_ref().map(|r| r.sorting).unwrap_or_default();
     let limit = state.config.page_size;
     let filter = request.as_ref().map(|r| r.filter.clone()).unwrap_or_default();
-    let (actor, at) = (user.actor(), now.at);
+    let (actor, at, memo) = (user.actor(), now.at, db.memo());
     let (page, total, years, lists, all_users) = db
         .run(move |conn| {
             list::record_search(conn, &actor, &filter, at)?;
@@ -78,8 +78,11 @@ pub async fn render(
                 }),
                 None => None,
             };
-            let total = list::count_up_to(conn, &filter)?;
-            Ok((page, total, list::years(conn)?, ReferenceLists::load(conn)?, users::list(conn)?))
+            let total = memo.get_or(format!("liste {filter:?}"), || list::count_up_to(conn, &filter))?;
+            let years = memo.get_or("années".into(), || list::years(conn))?;
+            let lists = memo.get_or("référentiels".into(), || ReferenceLists::load(conn))?;
+            let all_users = memo.get_or("comptes".into(), || users::list(conn))?;
+            Ok((page, total, years, lists, all_users))
         })
         .await?;
     let status = if !errors.list.is_empty() || bulk.problem.is_some() {

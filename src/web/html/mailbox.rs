@@ -22,8 +22,21 @@ use crate::web::error::PageError;
 use crate::web::state::Db;
 use crate::web::view::FormChoices;
 
-/// Messages a list page shows at most (the newest).
-const LIST_LIMIT: i64 = 200;
+/// Messages a list page shows; older ones are on the next pages (`?avant=<id>`).
+const PAGE_SIZE: usize = 50;
+
+/// One page of the messages with an outcome, newest first, and the cursor of the next page.
+async fn page_of(
+    db: &Db,
+    outcome: InboundOutcome,
+    before: Option<i32>,
+) -> Result<(Vec<InboundLine>, Option<i32>), PageError> {
+    let mut rows = db.run(move |conn| store::with_outcome(conn, outcome, before, PAGE_SIZE as i64 + 1)).await?;
+    let more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+    let next = if more { rows.last().map(|r| r.id) } else { None };
+    Ok((rows.iter().map(|r| InboundLine::new(r, true)).collect(), next))
+}
 
 /// One received message as the pages show it.
 #[derive(Debug, Serialize)]
@@ -102,11 +115,11 @@ async fn seen(
     Ok(Flash::success(Redirect::to(format!("/saisines/{reference}")), "Courriel marqué comme vu."))
 }
 
-#[get("/courriels/non-traites")]
-async fn unparsed(_user: Mediator, db: Db, layout: Layout) -> Result<Template, PageError> {
-    let rows = db.run(|conn| store::with_outcome(conn, InboundOutcome::Unparsed, LIST_LIMIT)).await?;
-    let lines: Vec<InboundLine> = rows.iter().map(|r| InboundLine::new(r, true)).collect();
-    Ok(Template::render("mailbox/unparsed.html", context! { layout, lines }))
+#[get("/courriels/non-traites?<avant>")]
+async fn unparsed(_user: Mediator, avant: Option<i32>, db: Db, layout: Layout) -> Result<Template, PageError> {
+    let (lines, next) = page_of(&db, InboundOutcome::Unparsed, avant).await?;
+    let paged = avant.is_some();
+    Ok(Template::render("mailbox/unparsed.html", context! { layout, lines, next, paged }))
 }
 
 #[get("/courriels/<id>")]
@@ -189,11 +202,11 @@ fn capitalised(message: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
 }
 
-#[get("/admin/courriels-ignores")]
-async fn ignored(_admin: Admin, db: Db, layout: Layout) -> Result<Template, PageError> {
-    let rows = db.run(|conn| store::with_outcome(conn, InboundOutcome::Ignored, LIST_LIMIT)).await?;
-    let lines: Vec<InboundLine> = rows.iter().map(|r| InboundLine::new(r, true)).collect();
-    Ok(Template::render("mailbox/ignored.html", context! { layout, lines }))
+#[get("/admin/courriels-ignores?<avant>")]
+async fn ignored(_admin: Admin, avant: Option<i32>, db: Db, layout: Layout) -> Result<Template, PageError> {
+    let (lines, next) = page_of(&db, InboundOutcome::Ignored, avant).await?;
+    let paged = avant.is_some();
+    Ok(Template::render("mailbox/ignored.html", context! { layout, lines, next, paged }))
 }
 
 #[get("/admin/adresses-partenaires")]

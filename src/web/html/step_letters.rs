@@ -41,6 +41,9 @@ impl<'r> FromRequest<'r> for Mail {
 #[derive(Debug, Serialize)]
 pub struct LetterLine {
     pub id: i32,
+    /// The saisine the letter was written in: a duplicate merged into the one shown keeps its
+    /// letters, and their download links name it.
+    pub reference: String,
     pub label: String,
     pub recipient: String,
     pub delivery: String,
@@ -51,7 +54,7 @@ pub struct LetterLine {
 }
 
 impl LetterLine {
-    pub fn new(l: &LetterSummary, reveal: bool) -> LetterLine {
+    pub fn new(l: &LetterSummary, reference: &str, reveal: bool) -> LetterLine {
         let email = l.delivery == Delivery::Email.code();
         let address = match (reveal, email) {
             (true, _) => l.address.clone(),
@@ -60,6 +63,7 @@ impl LetterLine {
         };
         LetterLine {
             id: l.id,
+            reference: reference.to_string(),
             label: LetterKind::from_code(&l.kind).map(|k| k.label()).unwrap_or_else(|| "Message libre".into()),
             recipient: Recipient::from_code(&l.recipient).map(|r| r.label()).unwrap_or_default().to_string(),
             delivery: if email { "courriel".into() } else { "courrier".into() },

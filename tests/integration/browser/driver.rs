@@ -108,6 +108,15 @@ impl Server {
         assert!(output.status.success(), "user add: {}", String::from_utf8_lossy(&output.stderr));
     }
 
+    /// A received e-mail recorded as the server's own fetcher would (the same use case, on the
+    /// server's database file): the mailbox pages then have lines to show.
+    pub fn receive(&self, raw: &[u8]) {
+        let url = format!("sqlite://{}", self.data.path().join("mediation.sqlite").display());
+        let mut conn = mediation::db::pool::connect(&url).expect("the server's database");
+        let source = mediation::app::mailbox::Source { mailbox: "INBOX".into(), own_address: None };
+        mediation::app::mailbox::ingest(&mut conn, &source, raw, chrono::Utc::now()).expect("message recorded");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

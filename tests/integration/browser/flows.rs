@@ -251,3 +251,47 @@ fn a_partner_sends_a_saisine_through_the_public_form() {
         page.close().await;
     });
 }
+
+#[test]
+fn the_mailbox_pages_pass_axe_and_fit_a_phone() {
+    let server = Server::start();
+    server.add_user("mediatrice@cpam.test", "mediateur");
+    server.add_user("admin@cpam.test", "admin");
+    let crlf = |text: &str| text.replace('\n', "\r\n").into_bytes();
+    server.receive(&crlf(
+        "Subject: =?utf-8?Q?Demande_sans_exp=C3=A9diteur_ni_adresse_lisible?=\nDate: Mon, 15 Jun 2026 08:00:00 +0000\n\n\
+         Mon dossier IJ.\n",
+    ));
+    server.receive(&crlf(
+        "From: Robot <absences-automatiques@exemple.fr>\nSubject: Absence du bureau jusqu'au lundi 22 juin inclus\n\
+         Auto-Submitted: auto-replied\nDate: Mon, 15 Jun 2026 08:00:00 +0000\nMessage-ID: <absence@exemple.fr>\n\nAbsent.\n",
+    ));
+    server.receive(&crlf(
+        "From: =?utf-8?Q?Jean-No=C3=ABl_Dupr=C3=A9?= <jean-noel.dupre@exemple.fr>\nSubject: Mes indemnités journalières\n\
+         Date: Mon, 15 Jun 2026 08:00:00 +0000\nMessage-ID: <ij@exemple.fr>\n\nBonjour, mes IJ ne sont pas payées.\n",
+    ));
+    run(async {
+        let page = Session::open(&server).await;
+        page.sign_in("mediatrice@cpam.test").await;
+        page.visit("/courriels/non-traites").await;
+        assert!(page.text().await.contains("Demande sans expéditeur"), "{}", page.text().await);
+        page.check("courriels-non-traites").await;
+        page.click("a[href$='/saisine']").await;
+        page.check("courriel-vers-saisine").await;
+        page.visit("/saisines?a_qualifier=oui").await;
+        page.click("a[href^='/saisines/20']").await;
+        assert!(page.text().await.contains("Mes indemnités journalières"), "{}", page.text().await);
+        page.check("saisine-ouverte-par-courriel").await;
+        page.close().await;
+
+        let admin = Session::open(&server).await;
+        admin.sign_in("admin@cpam.test").await;
+        admin.enrol_second_factor().await;
+        admin.visit("/admin/courriels-ignores").await;
+        assert!(admin.text().await.contains("Absence du bureau"), "{}", admin.text().await);
+        admin.check("admin-courriels-ignores").await;
+        admin.visit("/admin/adresses-partenaires").await;
+        admin.check("admin-adresses-partenaires").await;
+        admin.close().await;
+    });
+}

@@ -8,7 +8,7 @@ use mediation::db::schema::outbox;
 use rocket::http::Status;
 use serde_json::json;
 
-use super::support::{base64_lines, crlf, deliver, joined, last_entry, new_saisine, pdf};
+use super::support::{base64_lines, crlf, deliver, deliver_direct, joined, last_entry, new_saisine, pdf};
 use crate::mail::{mail_app, saisine_for, smtp::shared, step_with_letter, text};
 use crate::support::{connect, SaisineBuilder, TestApp};
 
@@ -204,4 +204,26 @@ fn unreadable_messages_wait_for_a_mediator_who_records_or_dismisses_them() {
     let reader = app.browser_as(Role::Lecteur);
     assert_eq!(reader.get("/courriels/non-traites").status(), Status::Forbidden);
     assert_eq!(reader.get("/courriels/2.eml").status(), Status::Forbidden);
+}
+
+#[test]
+fn the_ignored_messages_are_paged_from_the_newest() {
+    let app = TestApp::new();
+    for n in 0..53 {
+        let auto = crlf(&format!(
+            "From: Robot <robot@exemple.fr>\nSubject: Absence {n:02}\nAuto-Submitted: auto-replied\n\
+             Date: Mon, 15 Jun 2026 08:00:00 +0000\nMessage-ID: <absence-{n}@exemple.fr>\n\nAbsent.\n"
+        ));
+        assert_eq!(deliver_direct(&app, &auto), Ingested::Ignored { reason: IgnoredReason::AutoReply });
+    }
+    let admin = app.browser_as(Role::Admin);
+    let first = admin.page("/admin/courriels-ignores");
+    assert_eq!(first.matches("Absence ").count(), 50, "{first}");
+    assert!(first.contains("Absence 52") && !first.contains("Absence 02"), "newest first");
+    let start = first.find("rel=\"next\" href=\"").expect("a link to older messages") + 17;
+    let next = &first[start..start + first[start..].find('"').unwrap()];
+    let older = admin.page(next);
+    assert_eq!(older.matches("Absence ").count(), 3, "{older}");
+    assert!(older.contains("Absence 00") && older.contains("Absence 02") && !older.contains("rel=\"next\""));
+    assert!(older.contains("href=\"/admin/courriels-ignores\">Les plus récents"));
 }
