@@ -13,6 +13,7 @@ pub mod imap;
 pub mod import;
 pub mod logging;
 pub mod mail;
+pub mod memory;
 pub mod report;
 pub mod web;
 

@@ -86,6 +86,7 @@ pub fn run() -> ExitCode {
 }
 
 fn serve() -> Result<(), String> {
+    crate::memory::bound_for_server();
     rocket::execute(async {
         match crate::rocket().launch().await {
             Ok(_) => Ok(()),

@@ -63,21 +63,43 @@ impl Memo {
             return Ok(value);
         }
         let value = compute()?;
+        self.keep(key, current, value.clone());
+        Ok(value)
+    }
+
+    /// The value under `key` if it was computed less than `max_age` ago, whatever was written
+    /// since, else `compute`'s: for an overview whose inputs are a whole year of saisines and
+    /// which may lag a little (the queue page's yearly indicators).
+    pub fn get_or_recent<T, F>(&self, key: String, max_age: Duration, compute: F) -> DbResult<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> DbResult<T>,
+    {
+        if let Some(value) = self.entry::<T>(&key, |entry| entry.computed_at.elapsed() < max_age) {
+            return Ok(value);
+        }
+        let current = generation();
+        let value = compute()?;
+        self.keep(key, current, value.clone());
+        Ok(value)
+    }
+
+    fn keep<T: Send + Sync + 'static>(&self, key: String, current: u64, value: T) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
-        let entry = Entry { generation: current, computed_at: Instant::now(), value: Arc::new(value.clone()) };
+        let entry = Entry { generation: current, computed_at: Instant::now(), value: Arc::new(value) };
         entries.insert(key, entry);
-        Ok(value)
     }
 
     fn fresh<T: Clone + 'static>(&self, key: &str, current: u64) -> Option<T> {
+        self.entry(key, |entry| entry.generation == current && entry.computed_at.elapsed() < FRESH_FOR)
+    }
+
+    fn entry<T: Clone + 'static>(&self, key: &str, valid: impl Fn(&Entry) -> bool) -> Option<T> {
         let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = entries.get(key)?;
-        if entry.generation != current || entry.computed_at.elapsed() >= FRESH_FOR {
-            return None;
-        }
+        let entry = entries.get(key).filter(|entry| valid(entry))?;
         entry.value.downcast_ref::<T>().cloned()
     }
 }

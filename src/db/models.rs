@@ -208,6 +208,8 @@ pub struct ClockRow {
     pub closed_on: Option<NaiveDate>,
     /// An e-mail came while documents were awaited (`db::inbound`).
     pub mail_received: bool,
+    /// The stored flag (`db::schedule`): another saisine may be the same request.
+    pub possible_duplicate: bool,
 }
 
 impl ClockRow {

@@ -64,10 +64,16 @@ fn assess(
         lifecycles.iter().filter(|(_, l)| wanted(&l.stage)).map(|(r, _)| r.id).collect()
     };
     let waiting = ids_where(|s| matches!(s, Stage::AwaitingDocuments { .. }));
-    let received = ids_where(|s| *s == Stage::Received);
+    // Only the saisines flagged when recorded (`db::schedule`) are looked up, for the others'
+    // references: two indexed queries each, not two for every received saisine.
+    let flagged: Vec<i32> = lifecycles
+        .iter()
+        .filter(|(row, l)| row.possible_duplicate && l.stage == Stage::Received)
+        .map(|(row, _)| row.id)
+        .collect();
     let reminded = reminded(conn, &waiting)?;
     let mut duplicates = std::collections::HashMap::new();
-    for id in received {
+    for id in flagged {
         let found = super::schedule::duplicates_of(conn, crate::domain::SaisineId(id))?;
         if !found.is_empty() {
             duplicates.insert(id, found.into_iter().map(|(_, reference)| reference).collect::<Vec<_>>());

@@ -254,6 +254,24 @@ fn on_queue<'a>(scope: Scope, today: NaiveDate) -> saisines::BoxedQuery<'a, crat
     }
 }
 
+/// The same saisines as `on_queue`, written so that no index serves the assignee: the page
+/// walks the order index (`saisines_queue_order`) and checks the assignee on each row, where an
+/// `OR` of two index searches would read every saisine of the scope to sort them.
+fn on_queue_in_order<'a>(scope: Scope, today: NaiveDate) -> saisines::BoxedQuery<'a, crate::db::DbBackend> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Integer};
+    let query = saisines::table.filter(saisines::queue_from.le(today)).into_boxed();
+    match scope {
+        Scope::Mine(user) => query.filter(
+            sql::<Bool>("COALESCE(saisines.assigned_to, ")
+                .bind::<Integer, _>(user.0)
+                .sql(") = ")
+                .bind::<Integer, _>(user.0),
+        ),
+        Scope::Team => query,
+    }
+}
+
 /// How many saisines are on the queue of `scope` today, and how many of them are late: two
 /// indexed counts, whatever the number of saisines.
 pub fn count(conn: &mut DbConn, scope: Scope, today: NaiveDate) -> DbResult<QueueCount> {
@@ -269,16 +287,33 @@ pub fn late_count(conn: &mut DbConn, today: NaiveDate) -> DbResult<i64> {
 }
 
 /// One page of the queue, most urgent first: the late ones, then by nearest due date (the
-/// order `queue::compare_entries` gives, read from the stored dates).
+/// order `queue::compare_entries` gives, read from the stored dates). Two runs, each in the
+/// order of the index `saisines_queue_order`: the late saisines, then the others.
 pub fn page(conn: &mut DbConn, scope: Scope, today: NaiveDate, offset: i64, limit: i64) -> DbResult<Vec<ClockRow>> {
-    // Never NULL (so both engines order it alike): late today, or not.
-    let late = saisines::late_from.is_not_null().and(saisines::late_from.le(today));
-    Ok(on_queue(scope, today)
-        .order((late.desc(), saisines::next_due_on.asc(), saisines::reference.asc()))
-        .offset(offset)
-        .limit(limit)
-        .select(ClockRow::as_select())
-        .load(conn)?)
+    let late = saisines::late_from.le(today);
+    let not_late = saisines::late_from.is_null().or(saisines::late_from.gt(today));
+    let in_order = |query: saisines::BoxedQuery<'static, crate::db::DbBackend>| {
+        query.order((saisines::next_due_on.asc(), saisines::reference.asc())).select(ClockRow::as_select())
+    };
+    let mut rows: Vec<ClockRow> =
+        in_order(on_queue_in_order(scope, today).filter(late)).offset(offset).limit(limit).load(conn)?;
+    if rows.len() as i64 >= limit {
+        return Ok(rows);
+    }
+    // Where the page starts among the others: right after the late ones this page ends, or
+    // past all the late ones when the page starts after them.
+    let late_total = if rows.is_empty() {
+        on_queue(scope, today).filter(late).count().get_result::<i64>(conn)?
+    } else {
+        offset + rows.len() as i64
+    };
+    let rest_offset = (offset - late_total).max(0);
+    let rest: Vec<ClockRow> = in_order(on_queue_in_order(scope, today).filter(not_late))
+        .offset(rest_offset)
+        .limit(limit - rows.len() as i64)
+        .load(conn)?;
+    rows.extend(rest);
+    Ok(rows)
 }
 
 /// Computes the deadlines left stale (rows written before they were stored, or imported in

@@ -85,7 +85,7 @@ fn load(
     current: Option<String>,
 ) -> DbResult<NavViews> {
     let team = user.role.can_work_on_saisines();
-    let views = saved_views::visible(conn, user.id, team)?;
+    let views = memo.get_or(format!("vues {:?} {team}", user.id), || saved_views::visible(conn, user.id, team))?;
     let mut shown = Vec::new();
     for view in views.iter().take(SHOWN) {
         let (count, count_words) = match count(conn, memo, view, user, today)? {

@@ -7,6 +7,7 @@ use rocket::{get, post, routes, FromForm, Route};
 use serde::Serialize;
 
 use crate::app::{self, AppError, Stamp};
+use crate::db::memo::Memo;
 use crate::db::queue::{self, QueueCount, QueueEntry, Scope};
 use crate::db::reference_lists::ReferenceLists;
 use crate::db::{indicators, users};
@@ -41,17 +42,35 @@ struct QueueData {
     indicators: IndicatorsView,
 }
 
-fn load(conn: &mut crate::db::DbConn, scope: Scope, page: Page, now: &Now) -> crate::db::DbResult<QueueData> {
-    let count = queue::count(conn, scope, now.today)?;
-    let (settings, entries) = queue::entries(conn, scope, now.today, page.offset(), page.size)?;
+/// How old the queue page's yearly indicators may be.
+const INDICATORS_LAG: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What the queue page reads. Its counts, the team's names and the lists come from the memo
+/// (computed again after each write), the year's indicators at most every half-minute: only the
+/// page of entries is read on every request.
+fn load(
+    conn: &mut crate::db::DbConn,
+    memo: &Memo,
+    scope: Scope,
+    page: Page,
+    now: &Now,
+) -> crate::db::DbResult<QueueData> {
+    let today = now.today;
+    let count = memo.get_or(format!("file {scope:?} {today}"), || queue::count(conn, scope, today))?;
+    let (settings, entries) = queue::entries(conn, scope, today, page.offset(), page.size)?;
     let ids: Vec<i32> = entries.iter().map(|e| e.saisine_id).collect();
     let saisines = queue::saisines_by_id(conn, &ids)?;
-    let names = users::list(conn)?.into_iter().map(|u| (u.id.0, u.display_name)).collect();
-    let year = now.today.year();
-    let found = indicators::for_year(conn, year, now.today)?;
-    let overdue = indicators::overdue_now(conn, now.today)?;
+    let users = memo.get_or("comptes".into(), || users::list(conn))?;
+    let names = users.into_iter().map(|u| (u.id.0, u.display_name)).collect();
+    let year = today.year();
+    // A whole year of saisines: computed at most every half-minute, whatever is written.
+    let found = memo.get_or_recent(format!("indicateurs {year} {today}"), INDICATORS_LAG, || {
+        indicators::for_year(conn, year, today)
+    })?;
+    let overdue = memo.get_or(format!("en retard {today}"), || indicators::overdue_now(conn, today))?;
     let indicators = IndicatorsView::new(year, found, overdue, &settings);
-    Ok(QueueData { count, settings, entries, saisines, lists: ReferenceLists::load(conn)?, names, indicators })
+    let lists = memo.get_or("référentiels".into(), || ReferenceLists::load(conn))?;
+    Ok(QueueData { count, settings, entries, saisines, lists, names, indicators })
 }
 
 fn items(data: &QueueData, today: chrono::NaiveDate) -> Vec<QueueItem> {
@@ -109,7 +128,8 @@ async fn page(
     let scope = if team { Scope::Team } else { Scope::Mine(user.0.id) };
     let today = now.today;
     let page = Page { number: page.unwrap_or(1).clamp(1, 1_000_000), size: state.config.page_size.clamp(1, 500) };
-    let data = db.run(move |conn| load(conn, scope, page, &now)).await?;
+    let memo = db.memo();
+    let data = db.run(move |conn| load(conn, &memo, scope, page, &now)).await?;
     let items = items(&data, today);
     let count = data.count;
     let pages = (i64::try_from(count.total).unwrap_or(i64::MAX) + page.size - 1) / page.size;
