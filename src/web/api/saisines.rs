@@ -62,7 +62,7 @@ async fn list_saisines(
 ) -> Result<Json<Value>, ApiError> {
     let request = query.check(user.0.id, user.0.role, now.today)?;
     let limit = query.limit.unwrap_or(state.config.page_size).clamp(1, 500);
-    let (actor, at, memo) = (user.0.actor(), now.at, db.memo());
+    let (actor, at) = (user.0.actor(), now.at);
     let (page, total) = db
         .run(move |conn| {
             list::record_search(conn, &actor, &request.filter, at)?;
@@ -70,9 +70,9 @@ async fn list_saisines(
                 Some(before) => list::page_before(conn, &request.filter, request.order, before, limit)?,
                 None => list::page(conn, &request.filter, request.order, request.after, limit)?,
             };
-            let total =
-                memo.get_or(format!("liste {:?}", request.filter), || list::count_up_to(conn, &request.filter))?;
-            Ok((page, total))
+            // Counted on each call, not read from the pages' memo: a script that has just
+            // written (through the command line too) reads its own write.
+            Ok((page, list::count_up_to(conn, &request.filter)?))
         })
         .await?;
     let reveal = user.0.role.sees_personal_data();
