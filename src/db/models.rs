@@ -52,7 +52,7 @@ pub struct SaisineRow {
 
 /// The columns a saisine's facts fill.
 #[derive(Debug, Insertable, AsChangeset)]
-#[diesel(table_name = saisines, treat_none_as_null = true)]
+#[diesel(table_name = saisines, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct FactsColumns {
     pub received_on: NaiveDate,
     pub channel: String,
@@ -74,7 +74,7 @@ pub struct FactsColumns {
 /// The columns a saisine's lifecycle fills, with the durations the report aggregates
 /// (stored so that its queries need no date arithmetic).
 #[derive(Debug, Insertable, AsChangeset)]
-#[diesel(table_name = saisines, treat_none_as_null = true)]
+#[diesel(table_name = saisines, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct LifecycleColumns {
     pub status: String,
     pub taken_on: Option<NaiveDate>,
@@ -89,7 +89,7 @@ pub struct LifecycleColumns {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = events)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct NewEventRow {
     pub saisine_id: i32,
     pub kind: String,
@@ -292,7 +292,7 @@ impl SaisineRow {
 
 /// A saisine's stored deadlines (`domain::schedule`), read and written as one piece.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = saisines, treat_none_as_null = true)]
+#[diesel(table_name = saisines, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ScheduleRow {
     pub take_up_due_on: Option<NaiveDate>,
     pub handling_due_on: Option<NaiveDate>,
