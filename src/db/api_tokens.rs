@@ -56,16 +56,22 @@ pub fn revoke(conn: &mut DbConn, user: UserId, id: i32, at: NaiveDateTime) -> Db
     Ok(())
 }
 
-/// The owner of a live token, and notes its use.
+/// The owner of a live token, and notes its use. The use is written at most once a minute
+/// (like a session's `last_seen_at`): an API read stays a read, and a script's burst of calls
+/// does not queue a write per call behind the other writers.
 pub fn owner(conn: &mut DbConn, digest: &str, at: NaiveDateTime) -> DbResult<Option<UserId>> {
-    let found: Option<(i32, i32)> = api_tokens::table
+    let found: Option<(i32, i32, Option<NaiveDateTime>)> = api_tokens::table
         .filter(api_tokens::token_hash.eq(digest))
         .filter(api_tokens::revoked_at.is_null())
-        .select((api_tokens::id, api_tokens::user_id))
-        .first(conn)
+        .select((api_tokens::id, api_tokens::user_id, api_tokens::last_used_at))
+        .get_result(conn)
         .optional()?;
-    if let Some((id, _)) = found {
-        diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(at)).execute(conn)?;
+    let Some((id, user, last_used_at)) = found else { return Ok(None) };
+    if last_used_at.map_or(true, |last| crate::auth::session_policy::needs_touch(last, at)) {
+        super::pool::write_transaction(conn, |conn| {
+            diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(at)).execute(conn)?;
+            Ok(())
+        })?;
     }
-    Ok(found.map(|(_, user)| UserId(user)))
+    Ok(Some(UserId(user)))
 }

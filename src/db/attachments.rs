@@ -64,7 +64,7 @@ pub fn content(conn: &mut DbConn, saisine: SaisineId, id: i32) -> DbResult<(Stri
         .filter(attachments::saisine_id.eq(saisine.0))
         .filter(attachments::id.eq(id))
         .select((attachments::file_name, attachments::content_type, attachments::data))
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(DbError::NotFound)
 }

@@ -62,7 +62,7 @@ fn last_sequence(conn: &mut DbConn, year: i32) -> DbResult<i32> {
     Ok(reference_counters::table
         .find(year)
         .select(reference_counters::last_sequence)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .unwrap_or(0))
 }

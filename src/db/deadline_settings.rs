@@ -44,7 +44,7 @@ impl SettingsRow {
 /// The settings in force; the defaults if the row is missing.
 pub fn load(conn: &mut DbConn) -> DbResult<DeadlineSettings> {
     let row: Option<SettingsRow> =
-        deadline_settings::table.find(ROW).select(SettingsRow::as_select()).first(conn).optional()?;
+        deadline_settings::table.find(ROW).select(SettingsRow::as_select()).get_result(conn).optional()?;
     row.map(|r| r.settings()).unwrap_or_else(|| Ok(DeadlineSettings::default()))
 }
 

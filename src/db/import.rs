@@ -255,7 +255,7 @@ pub fn overwrite(
 
 /// When a file with this content digest was last imported, if ever.
 pub fn imported_at(conn: &mut DbConn, digest: &str) -> DbResult<Option<NaiveDateTime>> {
-    Ok(imported_files::table.find(digest).select(imported_files::imported_at).first(conn).optional()?)
+    Ok(imported_files::table.find(digest).select(imported_files::imported_at).get_result(conn).optional()?)
 }
 
 /// Remembers that a file with this content digest was imported now.
@@ -308,7 +308,7 @@ pub fn pending(conn: &mut DbConn, digest: &str, by: crate::auth::UserId) -> DbRe
         .find(digest)
         .filter(p::created_by.eq(by.0))
         .select((p::file_name, p::content, p::skip_invalid))
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(super::DbError::NotFound)?;
     Ok(PendingImport { file_name: found.0, content: found.1, skip_invalid: found.2 })

@@ -82,7 +82,7 @@ pub fn claim(conn: &mut DbConn, m: &NewInbound, at: NaiveDateTime) -> DbResult<O
         inbound_messages::table
             .filter(inbound_messages::message_key.eq(m.key))
             .select(inbound_messages::id)
-            .first(conn)?,
+            .get_result(conn)?,
     ))
 }
 
@@ -184,12 +184,12 @@ pub fn of_saisine(conn: &mut DbConn, saisine: SaisineId) -> DbResult<Vec<Inbound
 }
 
 pub fn info(conn: &mut DbConn, id: i32) -> DbResult<InboundInfo> {
-    inbound_messages::table.find(id).select(info_columns!()).first(conn).optional()?.ok_or(DbError::NotFound)
+    inbound_messages::table.find(id).select(info_columns!()).get_result(conn).optional()?.ok_or(DbError::NotFound)
 }
 
 /// A message's bytes, exactly as they came.
 pub fn raw(conn: &mut DbConn, id: i32) -> DbResult<Vec<u8>> {
-    inbound_messages::table.find(id).select(inbound_messages::raw).first(conn).optional()?.ok_or(DbError::NotFound)
+    inbound_messages::table.find(id).select(inbound_messages::raw).get_result(conn).optional()?.ok_or(DbError::NotFound)
 }
 
 /// Empties the messages of a saisine whose personal data are removed; their keys stay, so
@@ -281,7 +281,7 @@ pub fn unlink_partner(conn: &mut DbConn, pattern: &str) -> DbResult<bool> {
 
 /// The two flags of a saisine: « à qualifier », « courriel reçu ».
 pub fn flags(conn: &mut DbConn, saisine: SaisineId) -> DbResult<(bool, bool)> {
-    Ok(saisines::table.find(saisine.0).select((saisines::to_qualify, saisines::mail_received)).first(conn)?)
+    Ok(saisines::table.find(saisine.0).select((saisines::to_qualify, saisines::mail_received)).get_result(conn)?)
 }
 
 pub fn set_to_qualify(conn: &mut DbConn, saisine: SaisineId, on: bool) -> DbResult<()> {
@@ -306,7 +306,7 @@ pub fn set_mail_received(conn: &mut DbConn, saisine: SaisineId, on: bool) -> DbR
 pub fn lock_by_id(conn: &mut DbConn, saisine: SaisineId) -> DbResult<(crate::domain::Reference, String)> {
     diesel::update(saisines::table.find(saisine.0)).set(saisines::updated_at.eq(saisines::updated_at)).execute(conn)?;
     let (reference, status): (String, String) =
-        saisines::table.find(saisine.0).select((saisines::reference, saisines::status)).first(conn)?;
+        saisines::table.find(saisine.0).select((saisines::reference, saisines::status)).get_result(conn)?;
     let reference = reference.parse().map_err(|_| DbError::Corrupt(format!("référence {reference}")))?;
     Ok((reference, status))
 }

@@ -29,7 +29,7 @@ pub fn template(conn: &mut DbConn, kind: LetterKind) -> DbResult<StoredTemplate>
             letter_templates::updated_at,
             letter_templates::updated_by,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(match row {
         Some((subject, body, at, by)) => {
@@ -89,7 +89,7 @@ pub fn letterhead(conn: &mut DbConn, fallback: &MediationInfo) -> DbResult<Lette
             letterhead::logo,
             letterhead::logo_type,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(match row {
         Some((name, address, phone, email, signature, logo, logo_type)) => {
@@ -119,7 +119,7 @@ pub fn save_letterhead(
         (None, true) => letterhead::table
             .find(1)
             .select((letterhead::logo, letterhead::logo_type))
-            .first::<(Option<Vec<u8>>, Option<String>)>(conn)
+            .get_result::<(Option<Vec<u8>>, Option<String>)>(conn)
             .optional()?
             .unwrap_or((None, None)),
         (None, false) => (None, None),
@@ -177,7 +177,7 @@ pub fn insert(conn: &mut DbConn, letter: &NewLetter, by: &str, at: NaiveDateTime
     letters::table
         .filter(letters::saisine_id.eq(letter.saisine.0))
         .select(diesel::dsl::max(letters::id))
-        .first::<Option<i32>>(conn)?
+        .get_result::<Option<i32>>(conn)?
         .ok_or(DbError::NotFound)
 }
 
@@ -216,7 +216,7 @@ pub fn document(conn: &mut DbConn, saisine: SaisineId, id: i32) -> DbResult<(Str
     letters::table
         .filter(letters::saisine_id.eq(saisine.0).and(letters::id.eq(id)))
         .select((letters::delivery, letters::body, letters::document))
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(DbError::NotFound)
 }

@@ -359,7 +359,7 @@ pub fn neighbours(
                 saisines::closed_on,
                 saisines::updated_at,
             ))
-            .first(conn)?;
+            .get_result(conn)?;
     let (received_on, next_due_on, late_from, closed_on, updated_at) = values;
     let here = SortValues { id, received_on, next_due_on, late_from, closed_on, updated_at }.cursor(order.key);
     let mut reference = |backwards: bool| -> DbResult<Option<String>> {
@@ -403,7 +403,7 @@ pub fn count(conn: &mut DbConn, filter: &ListFilter) -> DbResult<i64> {
 pub fn years(conn: &mut DbConn) -> DbResult<Vec<i32>> {
     let bounds: (Option<NaiveDate>, Option<NaiveDate>) = saisines::table
         .select((diesel::dsl::min(saisines::received_on), diesel::dsl::max(saisines::received_on)))
-        .first(conn)?;
+        .get_result(conn)?;
     use chrono::Datelike;
     Ok(match bounds {
         (Some(first), Some(last)) => (first.year()..=last.year()).rev().collect(),

@@ -9,9 +9,9 @@ use crate::domain::SaisineId;
 
 /// The saisine `id` was merged into, with its reference, if it was.
 pub fn merged_into(conn: &mut DbConn, id: SaisineId) -> DbResult<Option<(i32, String)>> {
-    let kept: Option<i32> = saisines::table.find(id.0).select(saisines::merged_into).first(conn)?;
+    let kept: Option<i32> = saisines::table.find(id.0).select(saisines::merged_into).get_result(conn)?;
     let Some(kept) = kept else { return Ok(None) };
-    Ok(saisines::table.find(kept).select((saisines::id, saisines::reference)).first(conn).optional()?)
+    Ok(saisines::table.find(kept).select((saisines::id, saisines::reference)).get_result(conn).optional()?)
 }
 
 /// The saisines merged into `id`, by reference: their timelines, documents and letters are

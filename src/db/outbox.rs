@@ -158,7 +158,7 @@ pub fn find(conn: &mut DbConn, id: i32) -> DbResult<Queued> {
 
 /// The message's bytes and its envelope recipient.
 pub fn message(conn: &mut DbConn, id: i32) -> DbResult<Vec<u8>> {
-    outbox::table.find(id).select(outbox::message).first(conn).optional()?.ok_or(DbError::NotFound)
+    outbox::table.find(id).select(outbox::message).get_result(conn).optional()?.ok_or(DbError::NotFound)
 }
 
 /// Takes a due message for one try: counts the try and holds it until `until`, so that

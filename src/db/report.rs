@@ -85,7 +85,7 @@ fn histogram(rows: Vec<(Option<i32>, i64)>) -> Histogram {
 pub fn years(conn: &mut DbConn) -> DbResult<Vec<(i32, i64)>> {
     let bounds: (Option<NaiveDate>, Option<NaiveDate>) = saisines::table
         .select((diesel::dsl::min(saisines::received_on), diesel::dsl::max(saisines::received_on)))
-        .first(conn)?;
+        .get_result(conn)?;
     let (Some(first), Some(last)) = bounds else { return Ok(Vec::new()) };
     let mut years = Vec::new();
     for year in (first.year()..=last.year()).rev() {

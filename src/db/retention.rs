@@ -26,7 +26,7 @@ pub fn load(conn: &mut DbConn) -> DbResult<RetentionSettings> {
     let row: Option<(i32, i32)> = retention_settings::table
         .find(ROW)
         .select((retention_settings::closed_months, retention_settings::audit_months))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     match row {
         Some((closed, audit)) => Ok(RetentionSettings {
@@ -86,7 +86,7 @@ pub fn due(conn: &mut DbConn, closed_by: NaiveDate) -> DbResult<Vec<Candidate>> 
 
 /// When the saisine was anonymised, if it was.
 pub fn anonymised_at(conn: &mut DbConn, id: SaisineId) -> DbResult<Option<NaiveDateTime>> {
-    saisines::table.find(id.0).select(saisines::anonymised_at).first(conn).optional()?.ok_or(DbError::NotFound)
+    saisines::table.find(id.0).select(saisines::anonymised_at).get_result(conn).optional()?.ok_or(DbError::NotFound)
 }
 
 /// Locks the saisine's row for the rest of the transaction (PostgreSQL; SQLite's write lock is
@@ -105,7 +105,7 @@ pub fn state(conn: &mut DbConn, id: SaisineId) -> DbResult<(bool, bool)> {
     let (status, anonymised): (String, Option<NaiveDateTime>) = saisines::table
         .find(id.0)
         .select((saisines::status, saisines::anonymised_at))
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(DbError::NotFound)?;
     Ok((status == Status::Cloturee.code(), anonymised.is_some()))
@@ -114,7 +114,7 @@ pub fn state(conn: &mut DbConn, id: SaisineId) -> DbResult<(bool, bool)> {
 /// Removes the person, the texts and the files of one saisine, and marks it: its codes,
 /// dates, outcome and durations stay. Inside the caller's transaction.
 pub(crate) fn scrub(conn: &mut DbConn, id: SaisineId, at: NaiveDateTime) -> DbResult<()> {
-    let summary: Option<String> = saisines::table.find(id.0).select(saisines::summary).first(conn)?;
+    let summary: Option<String> = saisines::table.find(id.0).select(saisines::summary).get_result(conn)?;
     diesel::update(saisines::table.find(id.0))
         .set((
             saisines::requester_name.eq(None::<String>),
@@ -205,7 +205,7 @@ pub fn event_details(conn: &mut DbConn, saisine: SaisineId, event: i32) -> DbRes
         .filter(events::saisine_id.eq(saisine.0))
         .filter(events::id.eq(event))
         .select(events::details)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(DbError::NotFound)?;
     serde_json::from_str(&details).map_err(|e| DbError::Corrupt(e.to_string()))

@@ -45,7 +45,7 @@ pub(crate) fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference
             Err(other) => return Err(other.into()),
         }
     }
-    let sequence: i32 = reference_counters::table.find(year).select(reference_counters::last_sequence).first(conn)?;
+    let sequence: i32 = reference_counters::table.find(year).select(reference_counters::last_sequence).get_result(conn)?;
     Reference::new(year, sequence).map_err(|_| DbError::Corrupt(format!("séquence {year} invalide")))
 }
 
@@ -86,7 +86,7 @@ pub fn id_of(conn: &mut DbConn, reference: Reference) -> DbResult<SaisineId> {
     saisines::table
         .filter(saisines::reference.eq(reference.to_string()))
         .select(saisines::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .map(SaisineId)
         .ok_or(DbError::NotFound)
@@ -118,7 +118,7 @@ pub fn find(conn: &mut DbConn, reference: Reference) -> DbResult<Saisine> {
     let row: SaisineRow = saisines::table
         .filter(saisines::reference.eq(reference.to_string()))
         .select(SaisineRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(DbError::NotFound)?;
     with_motifs(conn, vec![row])?.pop().ok_or(DbError::NotFound)

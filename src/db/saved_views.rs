@@ -49,7 +49,7 @@ pub fn visible(conn: &mut DbConn, user: UserId, team: bool) -> DbResult<Vec<Save
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> DbResult<SavedView> {
-    saved_views::table.find(id).select(SavedView::as_select()).first(conn).optional()?.ok_or(DbError::NotFound)
+    saved_views::table.find(id).select(SavedView::as_select()).get_result(conn).optional()?.ok_or(DbError::NotFound)
 }
 
 /// The views of a group, in order: every shared one, or one person's private ones.

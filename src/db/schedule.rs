@@ -22,7 +22,7 @@ use crate::domain::{SaisineId, Status};
 /// their ids and references, by reference.
 pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, String)>> {
     let (received_on, nir, email): (NaiveDate, Option<String>, Option<String>) =
-        saisines::table.find(id.0).select((saisines::received_on, saisines::nir, saisines::email_key)).first(conn)?;
+        saisines::table.find(id.0).select((saisines::received_on, saisines::nir, saisines::email_key)).get_result(conn)?;
     let window = Duration::days(DUPLICATE_WINDOW_DAYS);
     let (from, to) = (received_on - window, received_on + window);
     // The saisines received in the window, other than this one and those it was told are not
@@ -61,7 +61,7 @@ fn reminded(conn: &mut DbConn, id: i32) -> DbResult<bool> {
 
 /// Computes and stores the deadlines of one saisine, inside the caller's transaction.
 pub fn refresh(conn: &mut DbConn, id: SaisineId, settings: &DeadlineSettings) -> DbResult<Schedule> {
-    let row: ClockRow = saisines::table.find(id.0).select(ClockRow::as_select()).first(conn)?;
+    let row: ClockRow = saisines::table.find(id.0).select(ClockRow::as_select()).get_result(conn)?;
     let lifecycle = row.lifecycle()?;
     let schedule = if row.status == Status::Cloturee.code() {
         Schedule::default()

@@ -47,13 +47,17 @@ pub fn find_open(conn: &mut DbConn, token_hash: &str) -> DbResult<Option<Session
         .find(token_hash)
         .filter(sessions::ended_at.is_null())
         .select(SessionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
+/// Through the in-process write queue (`write_gate`) like every write: a bare statement would
+/// wait on SQLite's lock with growing sleeps instead.
 pub fn touch(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> DbResult<()> {
-    diesel::update(sessions::table.find(token_hash)).set(sessions::last_seen_at.eq(at)).execute(conn)?;
-    Ok(())
+    super::pool::write_transaction(conn, |conn| {
+        diesel::update(sessions::table.find(token_hash)).set(sessions::last_seen_at.eq(at)).execute(conn)?;
+        Ok(())
+    })
 }
 
 pub fn complete_second_factor(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> DbResult<()> {

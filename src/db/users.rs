@@ -105,12 +105,12 @@ pub fn create(conn: &mut DbConn, account: &NewAccount, at: NaiveDateTime) -> DbR
             users::updated_at.eq(at),
         ))
         .execute(conn)?;
-    let id = users::table.filter(users::email.eq(&email)).select(users::id).first(conn)?;
+    let id = users::table.filter(users::email.eq(&email)).select(users::id).get_result(conn)?;
     Ok(UserId(id))
 }
 
 pub fn row(conn: &mut DbConn, id: UserId) -> DbResult<UserRow> {
-    users::table.find(id.0).select(UserRow::as_select()).first(conn).optional()?.ok_or(DbError::NotFound)
+    users::table.find(id.0).select(UserRow::as_select()).get_result(conn).optional()?.ok_or(DbError::NotFound)
 }
 
 pub fn find(conn: &mut DbConn, id: UserId) -> DbResult<User> {
@@ -118,7 +118,7 @@ pub fn find(conn: &mut DbConn, id: UserId) -> DbResult<User> {
 }
 
 pub fn row_by_email(conn: &mut DbConn, email: &str) -> DbResult<Option<UserRow>> {
-    Ok(users::table.filter(users::email.eq(email_key(email))).select(UserRow::as_select()).first(conn).optional()?)
+    Ok(users::table.filter(users::email.eq(email_key(email))).select(UserRow::as_select()).get_result(conn).optional()?)
 }
 
 pub fn list(conn: &mut DbConn) -> DbResult<Vec<User>> {
@@ -145,7 +145,7 @@ pub fn count_failure(conn: &mut DbConn, id: UserId, at: NaiveDateTime) -> DbResu
             return Ok(());
         }
         let (failed, locks): (i32, i32) =
-            users::table.find(id.0).select((users::failed_attempts, users::lock_count)).first(conn)?;
+            users::table.find(id.0).select((users::failed_attempts, users::lock_count)).get_result(conn)?;
         let after = lockout::after_counted(failed, locks, at);
         if after.locked_until.is_some() {
             diesel::update(users::table.find(id.0))
