@@ -91,6 +91,17 @@ impl Client {
         answer(self.request("POST", path).send_form(fields), &self.jar)
     }
 
+    /// A page asked for on behalf of `address`, as a reverse proxy in front of the server
+    /// names its clients (`X-Real-IP`; the bench's server trusts the loopback as its proxy).
+    pub fn get_page_for(&self, address: &str, path: &str) -> Result<(u16, String), String> {
+        answer(self.request("GET", path).set("X-Real-IP", address).call(), &self.jar)
+    }
+
+    /// A form sent on behalf of `address` (see `get_page_for`).
+    pub fn post_form_for(&self, address: &str, path: &str, fields: &[(&str, &str)]) -> Result<(u16, String), String> {
+        answer(self.request("POST", path).set("X-Real-IP", address).send_form(fields), &self.jar)
+    }
+
     pub fn post_json(&self, path: &str, body: &str) -> Answer {
         let request = self.request("POST", path).set("Content-Type", "application/json");
         answer(request.send_string(body), &self.jar).map(|(status, body)| (status, body.len()))

@@ -87,8 +87,19 @@ fn creation(client: &Client, n: usize) -> Answer {
     client.post_json("/api/v1/saisines", &body)
 }
 
-fn partner_submission(client: &Client, n: usize) -> Answer {
-    let (_, page) = client.get_page("/partenaires/saisine")?;
+/// Partners write from many addresses: each submission comes from its own (10.x.y.z), so the
+/// per-address limit is measured as it works in real use, not as one address sending them all.
+/// The addresses go on from a start drawn from the clock, so that a run reusing kept data within
+/// the hour does not send again from the addresses of the previous one.
+fn partner_submission(client: &Client, _: usize) -> Answer {
+    static NEXT: std::sync::OnceLock<std::sync::atomic::AtomicUsize> = std::sync::OnceLock::new();
+    let next = NEXT.get_or_init(|| {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        std::sync::atomic::AtomicUsize::new(nanos as usize)
+    });
+    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let address = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
+    let (_, page) = client.get_page_for(&address, "/partenaires/saisine")?;
     let token = input_value(&page, "form_token").ok_or("jeton du formulaire absent")?;
     let name = format!("Personne {n}");
     let fields = [
@@ -103,7 +114,7 @@ fn partner_submission(client: &Client, n: usize) -> Answer {
         ("motifs", "paiement_non_recu"),
         ("account", "Soins non remboursés depuis trois mois malgré plusieurs relances."),
     ];
-    client.post_form("/partenaires/saisine", &fields).map(|(status, body)| (status, body.len()))
+    client.post_form_for(&address, "/partenaires/saisine", &fields).map(|(status, body)| (status, body.len()))
 }
 
 fn measure_size(size: u64, options: &Options) -> Result<(), String> {

@@ -19,7 +19,8 @@ fn command(data: &Path) -> Command {
         .env("MEDIATION_DATA_DIR", data)
         .env("RUST_LOG", "warn")
         .env("MEDIATION_PARTNER_FORM_MIN_SECONDS", "0")
-        .env("MEDIATION_PARTNER_FORM_PER_HOUR", "100000000")
+        .env("MEDIATION_PARTNER_FORM_PER_HOUR", "10")
+        .env("MEDIATION_TRUSTED_PROXIES", "127.0.0.1")
         .env("MEDIATION_SWEEP_INTERVAL_MINUTES", "0");
     // On PostgreSQL: an empty database, named by the caller.
     if let Ok(url) = std::env::var("MEDIATION_LOAD_DATABASE_URL") {

@@ -8,14 +8,18 @@ use super::{DbConn, DbError, DbResult};
 use crate::auth::audit::AuditAction;
 use crate::domain::DomainError;
 
-/// Submissions from one address in the last hour: the rate limit's measure.
-pub fn recent_from(conn: &mut DbConn, ip: &str, now: NaiveDateTime) -> DbResult<i64> {
-    Ok(audit_log::table
+/// Whether one address has sent `limit` submissions in the last hour: the rate limit. Counts
+/// no further than the limit, so a busy address (a partner's proxy) costs the same as a quiet
+/// one.
+pub fn limit_reached(conn: &mut DbConn, ip: &str, now: NaiveDateTime, limit: i64) -> DbResult<bool> {
+    let recent = audit_log::table
         .filter(audit_log::ip.eq(ip))
         .filter(audit_log::action.eq(AuditAction::PartnerSubmission.code()))
         .filter(audit_log::at.ge(now - Duration::hours(1)))
-        .count()
-        .get_result(conn)?)
+        .select(audit_log::id)
+        .limit(limit.max(0));
+    let found: i64 = super::bounded_count::CountOf(recent).get_result(conn)?;
+    Ok(found >= limit)
 }
 
 /// The form token a submission came with: its nonce, and when the token expires.

@@ -125,7 +125,8 @@ async fn submit(
         }
     };
     let (address, at) = (ip.0.clone(), now.at);
-    if db.run(move |conn| referrals::recent_from(conn, &address, at)).await? >= config.partner_form_per_hour {
+    let limit = config.partner_form_per_hour;
+    if db.run(move |conn| referrals::limit_reached(conn, &address, at, limit)).await? {
         let page = Template::render("partner/throttled.html", context! { layout, mediation: &config.mediation });
         return Ok(Either::Right((Status::TooManyRequests, page)));
     }
