@@ -12,6 +12,11 @@ const NAMES: &[&str] = &[
     "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
     "Laurent", "Lefèvre", "Michel", "García", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Bœuf", "Müller",
 ];
+/// Syllables of the other surnames: 24³ = 13,824 of them, each rare, as most names are.
+const SYLLABLES: &[&str] = &[
+    "ba", "be", "bou", "cha", "co", "da", "de", "fa", "ga", "gi", "la", "le", "lo", "ma", "mi", "mo", "na", "ne", "pa",
+    "ri", "ro", "sa", "ta", "vi",
+];
 const FIRST: &[&str] = &["Jeanne", "Louis", "Amélie", "Noé", "Chloé", "Hélène", "François", "Zoé", "Inès", "Mathéo"];
 const CHANNELS: &[&str] = &["courriel", "compte_ameli", "telephone", "courrier", "accueil", "boite_generique"];
 const PROCESSES: &[&str] = &["revenus_remplacement", "frais_sante", "css", "droits", "carte_vitale", "at_mp", "autre"];
@@ -39,6 +44,20 @@ impl Draw {
     }
 }
 
+/// A surname as common as in France: the most frequent names (Martin…) each about 0.3 % of
+/// the people (7 % for the 22 of them), the others a long tail of rare ones. A name search
+/// then matches as many saisines as it would in a real deployment.
+fn surname(draw: &mut Draw) -> String {
+    if draw.below(100) < 7 {
+        return draw.pick(NAMES).to_string();
+    }
+    let mut name: String = (0..3).map(|_| draw.pick(SYLLABLES)).collect();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    name
+}
+
 /// Writes `count` saisines received over the ten years before `today`.
 pub fn write_csv(path: &Path, count: u64, today: NaiveDate) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -52,7 +71,7 @@ pub fn write_csv(path: &Path, count: u64, today: NaiveDate) -> std::io::Result<(
         // Spread evenly over ten years, the newest last.
         let age = span - (i * span / count.max(1)).min(span - 1);
         let received = today - Duration::days(age as i64);
-        let name = format!("{} {}", draw.pick(FIRST), draw.pick(NAMES));
+        let name = format!("{} {}", draw.pick(FIRST), surname(&mut draw));
         let email = format!("personne{i}@exemple.fr");
         let (channel, process, motif) = (draw.pick(CHANNELS), draw.pick(PROCESSES), draw.pick(MOTIFS));
         // A saisine from the generic inbox names the partner who sent it.

@@ -150,11 +150,26 @@ fn references_for(conn: &mut DbConn, lines: &[ImportedSaisine]) -> DbResult<Vec<
     for reference in highest.into_values() {
         keep_counter_ahead(conn, reference)?;
     }
+    // The lines without a reference take their year's next numbers, in the order of the file.
+    let mut wanted: BTreeMap<i32, usize> = BTreeMap::new();
+    for line in lines.iter().filter(|l| l.reference.is_none()) {
+        *wanted.entry(chrono::Datelike::year(&line.facts.received_on)).or_default() += 1;
+    }
+    let mut numbers: BTreeMap<i32, std::vec::IntoIter<Reference>> = BTreeMap::new();
+    for (year, count) in wanted {
+        numbers.insert(year, saisines::next_references(conn, year, count)?.into_iter());
+    }
     lines
         .iter()
         .map(|line| match line.reference {
             Some(reference) => Ok(reference),
-            None => saisines::next_reference(conn, chrono::Datelike::year(&line.facts.received_on)),
+            None => {
+                let year = chrono::Datelike::year(&line.facts.received_on);
+                numbers
+                    .get_mut(&year)
+                    .and_then(Iterator::next)
+                    .ok_or_else(|| DbError::Corrupt(format!("séquence {year}")))
+            }
         })
         .collect()
 }

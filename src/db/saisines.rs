@@ -19,9 +19,9 @@ pub struct Stamp<'a> {
     pub at: NaiveDateTime,
 }
 
-fn bump_counter(conn: &mut DbConn, year: i32) -> DbResult<usize> {
+fn bump_counter(conn: &mut DbConn, year: i32, by: i32) -> DbResult<usize> {
     Ok(diesel::update(reference_counters::table.find(year))
-        .set(reference_counters::last_sequence.eq(reference_counters::last_sequence + 1))
+        .set(reference_counters::last_sequence.eq(reference_counters::last_sequence + by))
         .execute(conn)?)
 }
 
@@ -29,24 +29,42 @@ fn bump_counter(conn: &mut DbConn, year: i32) -> DbResult<usize> {
 /// counter's row lock (PostgreSQL) or the write lock (SQLite) serialises writers, so two
 /// saisines never get the same number, even from two instances.
 pub(crate) fn next_reference(conn: &mut DbConn, year: i32) -> DbResult<Reference> {
-    if bump_counter(conn, year)? == 0 {
+    let mut taken = next_references(conn, year, 1)?;
+    taken.pop().ok_or_else(|| DbError::Corrupt(format!("séquence {year} vide")))
+}
+
+/// Takes the next `count` numbers of the year's sequence at once (an import's batch): one
+/// update of the counter, not one per saisine. On PostgreSQL each update of a row leaves a
+/// version the same transaction cannot clean up, so a counter bumped once per line made every
+/// later bump and read walk all the earlier versions (an import of 100,000 lines spent two
+/// minutes there).
+pub(crate) fn next_references(conn: &mut DbConn, year: i32, count: usize) -> DbResult<Vec<Reference>> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let by = i32::try_from(count).map_err(|_| DbError::Corrupt(format!("{count} numéros demandés")))?;
+    if bump_counter(conn, year, by)? == 0 {
         // First saisine of the year. Another instance may create the row at the same moment:
         // the insert runs in a savepoint, and on a conflict the row now exists to bump.
         let created = conn.transaction(|conn| {
             diesel::insert_into(reference_counters::table)
-                .values((reference_counters::year.eq(year), reference_counters::last_sequence.eq(1)))
+                .values((reference_counters::year.eq(year), reference_counters::last_sequence.eq(by)))
                 .execute(conn)
         });
         match created {
             Ok(_) => {}
             Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-                bump_counter(conn, year)?;
+                bump_counter(conn, year, by)?;
             }
             Err(other) => return Err(other.into()),
         }
     }
-    let sequence: i32 = reference_counters::table.find(year).select(reference_counters::last_sequence).get_result(conn)?;
-    Reference::new(year, sequence).map_err(|_| DbError::Corrupt(format!("séquence {year} invalide")))
+    let last: i32 = reference_counters::table.find(year).select(reference_counters::last_sequence).get_result(conn)?;
+    (last - by + 1..=last)
+        .map(|sequence| {
+            Reference::new(year, sequence).map_err(|_| DbError::Corrupt(format!("séquence {year} invalide")))
+        })
+        .collect()
 }
 
 pub(crate) fn replace_motifs(conn: &mut DbConn, id: SaisineId, facts: &SaisineFacts) -> DbResult<()> {

@@ -21,8 +21,10 @@ use crate::domain::{SaisineId, Status};
 /// within a week, not anonymised, not merged into another, and not dismissed by a mediator;
 /// their ids and references, by reference.
 pub fn duplicates_of(conn: &mut DbConn, id: SaisineId) -> DbResult<Vec<(i32, String)>> {
-    let (received_on, nir, email): (NaiveDate, Option<String>, Option<String>) =
-        saisines::table.find(id.0).select((saisines::received_on, saisines::nir, saisines::email_key)).get_result(conn)?;
+    let (received_on, nir, email): (NaiveDate, Option<String>, Option<String>) = saisines::table
+        .find(id.0)
+        .select((saisines::received_on, saisines::nir, saisines::email_key))
+        .get_result(conn)?;
     let window = Duration::days(DUPLICATE_WINDOW_DAYS);
     let (from, to) = (received_on - window, received_on + window);
     // The saisines received in the window, other than this one and those it was told are not

@@ -118,7 +118,11 @@ pub fn find(conn: &mut DbConn, id: UserId) -> DbResult<User> {
 }
 
 pub fn row_by_email(conn: &mut DbConn, email: &str) -> DbResult<Option<UserRow>> {
-    Ok(users::table.filter(users::email.eq(email_key(email))).select(UserRow::as_select()).get_result(conn).optional()?)
+    Ok(users::table
+        .filter(users::email.eq(email_key(email)))
+        .select(UserRow::as_select())
+        .get_result(conn)
+        .optional()?)
 }
 
 pub fn list(conn: &mut DbConn) -> DbResult<Vec<User>> {

@@ -102,6 +102,36 @@ fn a_french_spreadsheet_in_windows_1252_with_semicolons_and_french_dates_is_read
 }
 
 #[test]
+fn lines_without_a_reference_take_their_years_numbers_in_the_order_of_the_file() {
+    let app = TestApp::new();
+    assert_eq!(app.create(&SaisineBuilder::default().received_on("2025-03-01")), "2025-0001");
+    let mut file = String::from(HEADER);
+    // Two years interleaved, a third with a reference given: each year's numbers are taken in
+    // one go, yet every line gets the next one of its year in the file's order.
+    for (n, year) in [2024, 2025, 2024, 2025, 2024].iter().enumerate() {
+        file.push_str(&format!("\n,{year}-02-0{},courriel,assure,,frais_sante,indu,recue,,,,Ligne {n},,,,", n + 1));
+    }
+    file.push_str("\n2023-0041,2023-05-02,courriel,assure,,frais_sante,indu,recue,,,,Donnée,,,,\n");
+    let path = write(&app.dir, "annees.csv", file.as_bytes());
+    let output = run_cli(&app.dir, &[], &path);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for (reference, name) in [
+        ("2024-0001", "Ligne 0"),
+        ("2024-0002", "Ligne 2"),
+        ("2024-0003", "Ligne 4"),
+        ("2025-0002", "Ligne 1"),
+        ("2025-0003", "Ligne 3"),
+        ("2023-0041", "Donnée"),
+    ] {
+        assert_eq!(app.saisine(reference)["requester_name"], name, "{reference}");
+    }
+    // The sequences go on after the import.
+    assert_eq!(app.create(&SaisineBuilder::default().received_on("2024-06-01")), "2024-0004");
+    assert_eq!(app.create(&SaisineBuilder::default().received_on("2025-06-01")), "2025-0004");
+    assert_eq!(app.create(&SaisineBuilder::default().received_on("2023-06-01")), "2023-0042");
+}
+
+#[test]
 fn importing_the_same_file_twice_changes_nothing_the_second_time_and_a_changed_line_updates() {
     let app = TestApp::new();
     let mut lines = vec![HEADER.to_string()];
