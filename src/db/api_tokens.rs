@@ -67,7 +67,7 @@ pub fn owner(conn: &mut DbConn, digest: &str, at: NaiveDateTime) -> DbResult<Opt
         .get_result(conn)
         .optional()?;
     let Some((id, user, last_used_at)) = found else { return Ok(None) };
-    if last_used_at.map_or(true, |last| crate::auth::session_policy::needs_touch(last, at)) {
+    if last_used_at.is_none_or(|last| crate::auth::session_policy::needs_touch(last, at)) {
         super::pool::write_transaction(conn, |conn| {
             diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(at)).execute(conn)?;
             Ok(())
