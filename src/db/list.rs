@@ -284,16 +284,37 @@ fn walk(
     for (n, keyed) in runs.into_iter().enumerate().skip(start) {
         let cursor = if n == start { from } else { None };
         let query = list_sort::run(filtered(conn, filter)?, order.key, keyed, descending, cursor)?;
-        let found: Vec<Row> = query
-            .select((SaisineRow::as_select(), saisines::next_due_on, saisines::late_from))
-            .limit(want - rows.len() as i64)
-            .load(conn)?;
+        let limit = want - rows.len() as i64;
+        let found: Vec<Row> = if matches!(filter.search, Some(SearchTerm::Text(_))) {
+            // A text search gathers its matches through the name index and sorts them: only
+            // their ids go through the sort, then the page's rows are read by id (carrying whole
+            // rows through the sort doubled the cost of a common name's search).
+            let ids: Vec<i32> = query.select(saisines::id).limit(limit).load(conn)?;
+            rows_in_order(conn, &ids)?
+        } else {
+            query
+                .select((SaisineRow::as_select(), saisines::next_due_on, saisines::late_from))
+                .limit(limit)
+                .load(conn)?
+        };
         rows.extend(found);
         if rows.len() as i64 >= want {
             break;
         }
     }
     Ok(rows)
+}
+
+/// The rows of `ids`, in the order of `ids`.
+fn rows_in_order(conn: &mut DbConn, ids: &[i32]) -> DbResult<Vec<Row>> {
+    let mut found: std::collections::HashMap<i32, Row> = saisines::table
+        .filter(saisines::id.eq_any(ids))
+        .select((SaisineRow::as_select(), saisines::next_due_on, saisines::late_from))
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(|row| (row.0.id, row))
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 fn into_page(conn: &mut DbConn, rows: Vec<Row>, next: Option<Cursor>, previous: Option<Cursor>) -> DbResult<Page> {
