@@ -420,11 +420,18 @@ pub fn count(conn: &mut DbConn, filter: &ListFilter) -> DbResult<i64> {
     Ok(filtered(conn, filter)?.count().get_result(conn)?)
 }
 
+/// The first and last reception dates. Asked as two queries: each of `min` and `max` alone
+/// reads one end of the index on `received_on`, while both in one query read the whole table
+/// (a quarter of a second at 1,000,000 saisines, on every list page whose memo had expired).
+pub fn received_bounds(conn: &mut DbConn) -> DbResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let first = saisines::table.select(diesel::dsl::min(saisines::received_on)).get_result(conn)?;
+    let last = saisines::table.select(diesel::dsl::max(saisines::received_on)).get_result(conn)?;
+    Ok((first, last))
+}
+
 /// Years that have saisines, newest first: the year filter offers them.
 pub fn years(conn: &mut DbConn) -> DbResult<Vec<i32>> {
-    let bounds: (Option<NaiveDate>, Option<NaiveDate>) = saisines::table
-        .select((diesel::dsl::min(saisines::received_on), diesel::dsl::max(saisines::received_on)))
-        .get_result(conn)?;
+    let bounds = received_bounds(conn)?;
     use chrono::Datelike;
     Ok(match bounds {
         (Some(first), Some(last)) => (first.year()..=last.year()).rev().collect(),

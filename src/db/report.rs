@@ -83,10 +83,7 @@ fn histogram(rows: Vec<(Option<i32>, i64)>) -> Histogram {
 
 /// Years that have saisines, newest first, with how many each.
 pub fn years(conn: &mut DbConn) -> DbResult<Vec<(i32, i64)>> {
-    let bounds: (Option<NaiveDate>, Option<NaiveDate>) = saisines::table
-        .select((diesel::dsl::min(saisines::received_on), diesel::dsl::max(saisines::received_on)))
-        .get_result(conn)?;
-    let (Some(first), Some(last)) = bounds else { return Ok(Vec::new()) };
+    let (Some(first), Some(last)) = super::list::received_bounds(conn)? else { return Ok(Vec::new()) };
     let mut years = Vec::new();
     for year in (first.year()..=last.year()).rev() {
         let Ok(period) = Period::year(year) else { continue };
