@@ -3,7 +3,7 @@
 //! Only Diesel's query DSL and no date arithmetic (the durations are stored columns, see
 //! `models::LifecycleColumns`): the same queries run on every backend.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
