@@ -159,6 +159,13 @@ pub fn run_checked(
         super::schedule::after_bulk_insert(conn, &stale, &new_ids).map_err(db_error)?;
         Ok(report)
     })?;
+    if written.created + written.updated >= store::STATISTICS_AFTER {
+        // After the commit: the statistics then see the new rows. The import is written
+        // whatever happens here: a failure only leaves the statistics to autovacuum.
+        if let Err(e) = store::refresh_statistics(conn) {
+            tracing::warn!(error = %e, "statistiques non rafraîchies après l'import");
+        }
+    }
     Ok(ImportReport { written: true, ..written })
 }
 
