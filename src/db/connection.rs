@@ -153,13 +153,12 @@ where
     if depth.is_some() {
         return conn.transaction(work);
     }
-    // Writers of this process queue here, woken as soon as the previous one commits, rather
-    // than sleeping on SQLite's lock (`write_gate`).
-    let path = main_file(sqlite).map_err(E::from)?;
-    let _turn = match path.as_deref() {
-        Some(path) => Some(super::write_gate::wait_turn(path).ok_or_else(|| E::from(locked()))?),
-        None => None,
-    };
+    // Writers of this process queue (`write_gate`) and those that wait for each other share
+    // one transaction and its commit (`group_commit`). In memory, a connection is its own
+    // database: it writes alone.
+    if let Some(path) = main_file(sqlite).map_err(E::from)? {
+        return super::group_commit::run(sqlite, &path, work);
+    }
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(E::from)?;
     match work(conn) {
         Ok(value) => {
@@ -190,10 +189,8 @@ fn main_file(sqlite: &mut SqliteConnection) -> diesel::QueryResult<Option<String
     Ok(rows.into_iter().next().map(|r| r.file).filter(|f| !f.is_empty()))
 }
 
-fn locked() -> diesel::result::Error {
-    let message = "base occupée : écriture en attente depuis trop longtemps".to_string();
-    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::Unknown, Box::new(message))
-}
+/// A write that waited for its turn longer than SQLite's own busy_timeout would have.
+pub(crate) const LOCKED: &str = "base occupée : écriture en attente depuis trop longtemps";
 
 /// A transaction that only reads, all of it from one snapshot of the database: a SQLite read
 /// transaction (`BEGIN`: the snapshot is taken at its first read and held until the end, while

@@ -19,6 +19,7 @@ pub mod duplicates;
 pub mod events;
 pub mod figures;
 pub mod followups;
+pub mod group_commit;
 pub mod import;
 pub mod inbound;
 pub mod indicators;

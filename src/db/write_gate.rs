@@ -56,6 +56,12 @@ fn gate_of(path: &str) -> Arc<Gate> {
     gates.get_or_insert_with(HashMap::new).entry(path.to_string()).or_default().clone()
 }
 
+/// Whether other writers of the file wait behind the one holding `turn`.
+pub fn others_waiting(turn: &WriteTurn) -> bool {
+    let tickets = lock(&turn.gate.tickets);
+    tickets.next > tickets.serving + 1
+}
+
 /// Waits for the turn to write to the file at `path`; `None` after the longest wait.
 pub fn wait_turn(path: &str) -> Option<WriteTurn> {
     let gate = gate_of(path);
@@ -69,7 +75,7 @@ pub fn wait_turn(path: &str) -> Option<WriteTurn> {
             None => {
                 drop(tickets);
                 // Given up: the turn is still this ticket's when it comes, and passes on at once.
-                return abandon(gate, mine);
+                return abandon(gate, mine, path.to_string());
             }
         }
     }
@@ -79,14 +85,17 @@ pub fn wait_turn(path: &str) -> Option<WriteTurn> {
 
 /// A writer that waited too long leaves the queue: its turn, when it comes, is passed on by a
 /// thread that waits for it (without bound: the writers before it are each bounded).
-fn abandon(gate: Arc<Gate>, mine: u64) -> Option<WriteTurn> {
+fn abandon(gate: Arc<Gate>, mine: u64, path: String) -> Option<WriteTurn> {
     let passed = std::thread::Builder::new().name("write-gate".into()).spawn(move || {
         let mut tickets = lock(&gate.tickets);
         while tickets.serving != mine {
             tickets = gate.freed.wait(tickets).unwrap_or_else(PoisonError::into_inner);
         }
         drop(tickets);
-        drop(WriteTurn { gate });
+        let turn = WriteTurn { gate };
+        // The writer before may have left its batch open for this one (`group_commit`).
+        super::group_commit::settle_open(&path);
+        drop(turn);
     });
     if let Err(e) = passed {
         tracing::error!(error = %e, "file d'attente des écritures : tour abandonné non rendu");

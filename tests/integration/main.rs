@@ -19,6 +19,7 @@ mod error_pages;
 mod export_xlsx;
 mod exports;
 mod figures_agree;
+mod group_commit;
 mod html_pages;
 mod imap;
 mod import;
