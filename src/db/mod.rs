@@ -25,6 +25,7 @@ pub mod inbound;
 pub mod indicators;
 pub mod letters;
 pub mod list;
+pub mod list_counts;
 pub mod list_sort;
 pub mod memo;
 pub mod merges;
