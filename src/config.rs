@@ -74,7 +74,8 @@ pub struct AppConfig {
     pub audit_flush_ms: u64,
     /// SQLite's page cache for the whole pool, in MiB, shared out among its connections.
     pub sqlite_cache_mib: u32,
-    /// PostgreSQL: seconds a statement of the server may run before it is cancelled (0: no bound).
+    /// Seconds a statement of the server may run before it is cancelled on PostgreSQL, and a read
+    /// of a page or of the API on SQLite (`db::interrupt`) (0: no bound).
     pub statement_timeout_seconds: u64,
     /// The mailboxes read over IMAP, one URL each (`imaps://user:password@host/INBOX`): a TOML
     /// list, or one string with the URLs separated by spaces. None: nothing is read.

@@ -117,6 +117,8 @@ pub fn establish_tuned(target: &Target, tuning: &Tuning) -> DbResult<DbConn> {
         }
         Target::Sqlite(path) => {
             ensure_parent_dir(path)?;
+            // Before the first connection: each one gets the handler that stops abandoned work.
+            super::interrupt::install();
             let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
             conn.batch_execute(SQLITE_PRAGMAS)?;
             conn.batch_execute(&format!("PRAGMA cache_size = -{}", tuning.cache_kib))?;
@@ -139,7 +141,18 @@ where
 /// A transaction that writes, failing with the caller's error type. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so
 /// that concurrent writers wait on busy_timeout instead of failing with SQLITE_BUSY; on
 /// PostgreSQL row locks and constraints do that work. Nested calls become savepoints.
+///
+/// A write is never stopped halfway by the watch on the calling thread (`interrupt`): with group
+/// commit, its commit may carry other writers' work.
 pub fn write_transaction_as<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    super::interrupt::unwatched(|| write_unwatched(conn, work))
+}
+
+fn write_unwatched<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,

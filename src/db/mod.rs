@@ -23,6 +23,7 @@ pub mod group_commit;
 pub mod import;
 pub mod inbound;
 pub mod indicators;
+pub mod interrupt;
 pub mod letters;
 pub mod list;
 pub mod list_counts;
@@ -69,6 +70,9 @@ pub enum DbError {
     Corrupt(String),
     #[error("introuvable")]
     NotFound,
+    /// A read stopped because it ran too long or nobody waited for it any more (`interrupt`).
+    #[error("lecture interrompue : {0:?}")]
+    Interrupted(interrupt::Interruption),
     #[error(transparent)]
     Domain(#[from] DomainError),
 }

@@ -28,13 +28,21 @@ pub enum PageError {
     Invalid(String),
     #[error("erreur interne : {0}")]
     Internal(String),
+    /// The page's reading was stopped past its time bound (`db::interrupt`).
+    #[error("lecture trop longue")]
+    TooLong,
 }
+
+/// What a reader is told when the database work of a page ran past its bound.
+const TOO_LONG: &str = "Cette page a demandé trop de travail à la base de données et a été arrêtée. \
+     Précisez la recherche ou les filtres, puis réessayez.";
 
 impl From<DbError> for PageError {
     fn from(error: DbError) -> Self {
         match error {
             DbError::NotFound => PageError::NotFound,
             DbError::Domain(e) => PageError::Refused(e.to_string()),
+            DbError::Interrupted(_) => PageError::TooLong,
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -45,7 +53,7 @@ impl From<AppError> for PageError {
         match error {
             AppError::NotFound => PageError::NotFound,
             AppError::Domain(e) => PageError::Refused(e.to_string()),
-            AppError::Db(other) => PageError::Internal(other.to_string()),
+            AppError::Db(other) => other.into(),
         }
     }
 }
@@ -140,6 +148,10 @@ impl<'r> Responder<'r, 'static> for PageError {
                 tracing::error!(error = %cause, path = %request.uri().path(), "erreur interne");
                 (Status::InternalServerError, None)
             }
+            PageError::TooLong => {
+                tracing::warn!(path = %request.uri().path(), "lecture arrêtée : trop longue ou abandonnée");
+                (Status::ServiceUnavailable, Some(TOO_LONG.to_string()))
+            }
         };
         // The catcher of this status renders the page, with the layout and this detail.
         request.local_cache(|| ErrorDetail(detail));
@@ -200,6 +212,10 @@ impl From<DbError> for ApiError {
         match error {
             DbError::NotFound => ApiError::not_found(),
             DbError::Domain(e) => e.into(),
+            DbError::Interrupted(_) => {
+                tracing::warn!("lecture de l'API arrêtée : trop longue ou abandonnée");
+                ApiError::new(Status::ServiceUnavailable, "timeout", TOO_LONG)
+            }
             other => {
                 tracing::error!(error = %other, "erreur interne de l'API");
                 ApiError::new(Status::InternalServerError, "internal", "erreur interne : réessayez plus tard")

@@ -1,6 +1,7 @@
 //! What every request shares: the pool, the clock, the settings.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rocket::request::{FromRequest, Outcome, Request};
 
@@ -9,6 +10,7 @@ use crate::app::{AppError, AppResult};
 use crate::auth::secret_box::SecretBox;
 use crate::auth::signing::Signer;
 use crate::config::AppConfig;
+use crate::db::interrupt::{self, AbandonFlag};
 use crate::db::{DbConn, DbError, DbPool, DbResult};
 use crate::domain::clock::Clock;
 
@@ -33,36 +35,44 @@ pub struct AppState {
 }
 
 /// A handle on the pool for one request; database work runs on the blocking thread pool.
-pub struct Db(DbPool, ViewLog, crate::db::memo::Memo);
+pub struct Db {
+    pool: DbPool,
+    views: ViewLog,
+    memo: crate::db::memo::Memo,
+    /// How long a read may run on SQLite (`statement_timeout_seconds`; PostgreSQL bounds each
+    /// statement itself).
+    bound: Option<Duration>,
+}
 
 impl Db {
     /// The pool itself, for work that takes a connection per step (a streamed export).
     pub fn pool(&self) -> DbPool {
-        self.0.clone()
+        self.pool.clone()
     }
 
     /// Counts and lists kept until the next write.
     pub fn memo(&self) -> crate::db::memo::Memo {
-        self.2.clone()
+        self.memo.clone()
     }
 
     /// The queue that records views of personal data.
     pub fn views(&self) -> ViewLog {
-        self.1.clone()
+        self.views.clone()
     }
 
+    /// Reads on a pooled connection, stopped on SQLite past the bound or as soon as the request
+    /// is dropped (its client gone, the server stopping): see `db::interrupt`.
     pub async fn run<T, F>(&self, work: F) -> DbResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> DbResult<T> + Send + 'static,
     {
-        let pool = self.0.clone();
-        rocket::tokio::task::spawn_blocking(move || {
+        let pool = self.pool.clone();
+        watched_read(self.bound, move || {
             let mut conn = pool.get()?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| DbError::Corrupt(interrupted(&e)))?
     }
 
     /// Runs a use case of the application layer on a pooled connection.
@@ -71,7 +81,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
-        let pool = self.0.clone();
+        let pool = self.pool.clone();
         rocket::tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;
             work(&mut conn)
@@ -79,6 +89,25 @@ impl Db {
         .await
         .map_err(|e| AppError::Db(DbError::Corrupt(interrupted(&e))))?
     }
+}
+
+/// Runs `work` on the blocking thread pool, watched (`db::interrupt`): its SQLite statements stop
+/// once `bound` has passed, or as soon as this future is dropped before the work is done. A
+/// stopped statement makes the work fail with `DbError::Interrupted`.
+pub async fn watched_read<T, F>(bound: Option<Duration>, work: F) -> DbResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> DbResult<T> + Send + 'static,
+{
+    let abandoned = AbandonFlag::default();
+    let waiting = abandoned.guard();
+    let done = rocket::tokio::task::spawn_blocking(move || match interrupt::watched(bound, abandoned, work) {
+        (Err(_), Some(why)) => Err(DbError::Interrupted(why)),
+        (result, _) => result,
+    })
+    .await;
+    waiting.disarm();
+    done.map_err(|e| DbError::Corrupt(interrupted(&e)))?
 }
 
 /// Why a blocking task ended early, without its panic message (which may quote user input,
@@ -97,7 +126,15 @@ impl<'r> FromRequest<'r> for Db {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         match request.rocket().state::<AppState>() {
-            Some(state) => Outcome::Success(Db(state.pool.clone(), state.views.clone(), state.memo.clone())),
+            Some(state) => Outcome::Success(Db {
+                pool: state.pool.clone(),
+                views: state.views.clone(),
+                memo: state.memo.clone(),
+                bound: match state.config.statement_timeout_seconds {
+                    0 => None,
+                    seconds => Some(Duration::from_secs(seconds)),
+                },
+            }),
             None => Outcome::Error((rocket::http::Status::ServiceUnavailable, ())),
         }
     }

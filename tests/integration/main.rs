@@ -24,6 +24,7 @@ mod html_pages;
 mod imap;
 mod import;
 mod import_rules;
+mod interrupt;
 mod list;
 mod list_bulk;
 mod list_dense;
