@@ -19,14 +19,22 @@ pub fn bound_for_server() {
         }
         let spawned = std::thread::Builder::new().name("rendre-memoire".into()).spawn(|| loop {
             std::thread::sleep(TRIM_EVERY);
-            // SAFETY: malloc_trim is thread-safe (it takes each arena's lock) and only returns
-            // free pages to the system; no pointer is involved.
-            unsafe {
-                libc::malloc_trim(0);
-            }
+            give_back();
         });
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "mémoire : la tâche qui la rend au système n'a pas démarré");
         }
+    }
+}
+
+/// Hands the freed memory back to the system now: once the start's work (migrations, search
+/// keys, a scan of the table by a connection with a 32 MiB cache, now closed) is done, so that
+/// the server's size at rest is its own from the first second.
+pub fn give_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim is thread-safe (it takes each arena's lock) and only returns free
+    // pages to the system; no pointer is involved.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

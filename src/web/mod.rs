@@ -132,6 +132,7 @@ fn database_stage(clock: Arc<dyn Clock>, secret: Result<(), String>) -> AdHoc {
                 statement_timeout_seconds: config.statement_timeout_seconds,
             };
             let pool = crate::db::pool::build_pool(&url, settings)?;
+            crate::memory::give_back();
             Ok::<_, crate::db::DbError>((pool, crate::db::checkpoint::Checkpointer::start(&url)?))
         })
         .await;
