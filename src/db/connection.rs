@@ -79,10 +79,16 @@ impl Default for Tuning {
 }
 
 impl Tuning {
-    /// The server's pool: `cache_mib` for all `connections` together (at least 1 MiB each),
-    /// and statements cut after `timeout_seconds` on PostgreSQL.
+    /// The server's pool: `cache_mib` for all `connections` together and the writer connection
+    /// of the group commit, opened like one of them (at least 1 MiB each), and statements cut
+    /// after `timeout_seconds` on PostgreSQL.
+    ///
+    /// The budget is shared in fact, not only in sum: the bundled SQLite is built with
+    /// `SQLITE_ENABLE_MEMORY_MANAGEMENT`, so the connections of a process keep their pages in one
+    /// group whose size is the sum of their caches, and a busy connection takes the pages another
+    /// left unused. A connection's cache is its claim on that group.
     pub fn pool(cache_mib: u32, connections: u32, timeout_seconds: u64) -> Tuning {
-        let each = u64::from(cache_mib) * 1024 / u64::from(connections.max(1));
+        let each = u64::from(cache_mib) * 1024 / (u64::from(connections.max(1)) + 1);
         Tuning {
             cache_kib: each.max(1024),
             statement_timeout_ms: timeout_seconds.saturating_mul(1000),
@@ -195,6 +201,17 @@ struct MainFile {
 }
 
 /// The file of a SQLite connection's main database; `None` in memory.
+/// Lets the writer connection this connection's writes opened go (`group_commit::close_writer`):
+/// for a connection that wrote once and is done, like the migrations at start.
+pub fn release_writer(conn: &mut DbConn) -> DbResult<()> {
+    if let DbConn::Sqlite(sqlite) = conn {
+        if let Some(path) = main_file(sqlite)? {
+            super::group_commit::close_writer(&path);
+        }
+    }
+    Ok(())
+}
+
 fn main_file(sqlite: &mut SqliteConnection) -> diesel::QueryResult<Option<String>> {
     use diesel::RunQueryDsl;
     let rows: Vec<MainFile> =
@@ -271,9 +288,9 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_budget_is_shared_among_the_pool() {
-        assert_eq!(Tuning::pool(64, 8, 30).cache_kib, 8 * 1024);
-        assert_eq!(Tuning::pool(64, 0, 30).cache_kib, 64 * 1024);
+    fn the_cache_budget_is_shared_among_the_pool_and_its_writer() {
+        assert_eq!(Tuning::pool(72, 8, 30).cache_kib, 8 * 1024);
+        assert_eq!(Tuning::pool(64, 0, 30).cache_kib, 32 * 1024);
         assert_eq!(Tuning::pool(4, 16, 0).cache_kib, 1024, "at least 1 MiB each");
         assert_eq!(Tuning::pool(64, 8, 30).statement_timeout_ms, 30_000);
     }

@@ -74,6 +74,18 @@ fn group_of(path: &str) -> Arc<Group> {
     groups.entry(path.to_string()).or_default().clone()
 }
 
+/// Closes the writer connection of the file at `path` when no batch is open; the next write
+/// opens it again, set up as that write's caller. A one-off caller (the migrations at the
+/// server's start, on a connection with the command line's 32 MiB cache) must not leave its
+/// connection to the server for good: its cache would add to the server's (`connection::Tuning`).
+pub(crate) fn close_writer(path: &str) {
+    let group = group_of(path);
+    let mut writer = lock(&group.writer);
+    if writer.batch.is_none() {
+        writer.conn = None;
+    }
+}
+
 #[derive(diesel::QueryableByName)]
 struct CacheSize {
     #[diesel(sql_type = diesel::sql_types::BigInt)]

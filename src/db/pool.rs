@@ -72,6 +72,9 @@ pub fn migrate(url: &str) -> DbResult<usize> {
     super::search_keys::backfill(&mut conn)?;
     // After the search keys: a possible duplicate is found through them.
     super::schedule::refresh_stale(&mut conn)?;
+    // The writer connection the start's writes opened has this connection's 32 MiB cache: the
+    // server's writes open their own, with a share of the pool's budget (`Tuning::pool`).
+    super::connection::release_writer(&mut conn)?;
     Ok(applied)
 }
 
