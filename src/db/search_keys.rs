@@ -14,6 +14,13 @@ use crate::domain::text::normalize_key;
 
 const BATCH: i64 = 500;
 
+/// The saisines whose keys are missing, written as the partial index `saisines_keys_missing`
+/// is (the same expression, with no parameter), so that each start reads that index, empty
+/// once the keys are filled, and not the whole table.
+pub const KEYS_MISSING: &str = "((saisines.email IS NOT NULL AND saisines.email_key IS NULL) \
+     OR (saisines.phone IS NOT NULL AND saisines.phone_key IS NULL) \
+     OR (saisines.requester_name IS NOT NULL AND saisines.name_key = ''))";
+
 type Stale = (i32, Option<String>, Option<String>, Option<String>);
 
 /// Fills the keys that are missing; returns how many saisines were brought up to date.
@@ -21,14 +28,9 @@ pub fn backfill(conn: &mut DbConn) -> DbResult<usize> {
     let mut last = 0;
     let mut done = 0;
     loop {
-        let stale = saisines::email
-            .is_not_null()
-            .and(saisines::email_key.is_null())
-            .or(saisines::phone.is_not_null().and(saisines::phone_key.is_null()))
-            .or(saisines::requester_name.is_not_null().and(saisines::name_key.eq("")));
         let rows: Vec<Stale> = saisines::table
             .filter(saisines::id.gt(last))
-            .filter(stale)
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(KEYS_MISSING))
             .order(saisines::id.asc())
             .limit(BATCH)
             .select((saisines::id, saisines::requester_name, saisines::email, saisines::phone))

@@ -201,3 +201,18 @@ fn the_years_of_the_list_read_the_two_ends_of_the_date_index() {
         }
     }
 }
+
+#[test]
+fn the_start_finds_missing_search_keys_through_a_partial_index() {
+    let app = TestApp::new();
+    let mut conn = connect(&app.dir);
+    crate::perf_data::load(&mut conn, 300);
+    // The query of `search_keys::backfill`, run at every start.
+    let sql = format!(
+        "SELECT saisines.id FROM saisines WHERE saisines.id > 0 AND {} ORDER BY saisines.id LIMIT 500",
+        mediation::db::search_keys::KEYS_MISSING
+    );
+    let plan = plan_of(&mut conn, &sql);
+    assert!(plan.contains("saisines_keys_missing"), "{plan}");
+    assert!(!plan.contains("SCAN saisines") && !plan.contains("Seq Scan"), "{plan}");
+}

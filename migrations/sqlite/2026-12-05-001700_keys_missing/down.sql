@@ -1,0 +1,1 @@
+DROP INDEX saisines_keys_missing;
