@@ -233,12 +233,15 @@ fn name_words(text: &str) -> Vec<String> {
 }
 
 /// A search by personal data is an access to personal data: the audit log records who
-/// searched, by what kind of datum, and the value masked (never in clear).
+/// searched, by what kind of datum, and the value masked (never in clear). The record is
+/// committed before the results are read, through the one path of every write (on SQLite the
+/// writers' queue and group commit: a bare insert from a read waited on the file's lock, and
+/// could be stopped with the read, `interrupt`).
 pub fn record_search(conn: &mut DbConn, actor: &Actor, filter: &ListFilter, at: chrono::NaiveDateTime) -> DbResult<()> {
     match filter.search.as_ref().and_then(SearchTerm::personal_key) {
-        Some(personal) => {
+        Some(personal) => super::pool::write_transaction(conn, |conn| {
             audit::record(conn, actor, AuditAction::PersonalDataSearched, "recherche", &personal.audit_details(), at)
-        }
+        }),
         None => Ok(()),
     }
 }
