@@ -133,7 +133,7 @@ impl Default for AppConfig {
             team_address: None,
             mail_interval_seconds: 30,
             audit_flush_ms: 200,
-            sqlite_cache_mib: 48,
+            sqlite_cache_mib: 32,
             statement_timeout_seconds: 30,
             imap_url: Vec::new(),
             imap_password_file: None,
