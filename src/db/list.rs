@@ -11,6 +11,7 @@ pub use super::list_counts::{count, count_bounded, count_up_to, received_bounds,
 use super::list_sort::{self, Boxed, SortValues};
 pub use super::list_sort::{Cursor, KeyValue, SortKey, SortOrder};
 use super::models::SaisineRow;
+use super::name_walk;
 use super::saisines::with_motifs;
 use super::schema::{external_references, saisine_motifs, saisines};
 use super::{DbBackend, DbConn, DbResult};
@@ -102,7 +103,22 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// How a text search finds names (`name_walk` reads the name index in the list's order).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Names<'a> {
+    /// Through the name index, or any other way a text finds a saisine.
+    Index,
+    /// Every other way: a reference or its beginning, a reference number, another system's.
+    Skip,
+    /// Among these saisines, already found by name.
+    Among(&'a [i32]),
+}
+
 pub(super) fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResult<Boxed<'a>> {
+    filtered_with(conn, filter, Names::Index)
+}
+
+pub(super) fn filtered_with<'a>(conn: &mut DbConn, filter: &'a ListFilter, names: Names) -> DbResult<Boxed<'a>> {
     let postgres = is_postgres(conn);
     // A duplicate merged into another leaves the lists (and the exports): `domain::figures`.
     let mut query = saisines::table.filter(super::figures::counted()).into_boxed();
@@ -162,6 +178,10 @@ pub(super) fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResul
                 PersonalKind::Phone => query.filter(saisines::phone_key.eq(key)),
             }
         }
+        Some(SearchTerm::Text(_)) if matches!(names, Names::Among(_)) => {
+            let Names::Among(ids) = names else { unreachable!("matched above") };
+            query.filter(saisines::id.eq_any(ids.to_vec()))
+        }
         Some(SearchTerm::Text(text)) => {
             // A reference another system gave, found when typed exactly: looked up first, so
             // that the search is an OR of index lookups (a subquery made PostgreSQL scan).
@@ -169,7 +189,7 @@ pub(super) fn filtered<'a>(conn: &mut DbConn, filter: &'a ListFilter) -> DbResul
                 .filter(external_references::external_reference.eq(text.trim()))
                 .select(external_references::saisine_id)
                 .load(conn)?;
-            query.filter(text_search(text, postgres, external))
+            query.filter(text_search(text, postgres, external, matches!(names, Names::Index)))
         }
     })
 }
@@ -178,28 +198,21 @@ type Condition = Box<dyn BoxableExpression<saisines::table, DbBackend, SqlType =
 
 /// A reference (or its beginning), a reference number in any year, a reference another
 /// system gave, or the beginning of a word of the name: each served by an index.
-fn text_search(text: &str, postgres: bool, external: Vec<i32>) -> Condition {
+fn text_search(text: &str, postgres: bool, external: Vec<i32>, by_name: bool) -> Condition {
     let typed = text.trim().to_string();
     let number = reference_number(text);
-    // A bare number is a reference number, not part of a name: a name search on two digits
-    // would read all of PostgreSQL's trigram index.
-    let words = if number.is_some() { Vec::new() } else { name_words(text) };
+    let words = if by_name { searched_words(text) } else { Vec::new() };
     let mut found: Condition;
     if postgres {
-        // Trigram indexes serve both (README, « Performances »): each word typed is found
-        // anywhere in the name.
+        // The B-tree `saisines_reference_prefix` serves the reference's beginning, and the
+        // words' table `saisine_names` the name (`name_walk`).
         let reference = format!("{}%", escape_like(&typed));
         found = Box::new(saisines::reference.like(reference).escape('\\'));
-        let mut by_name: Option<Condition> = None;
-        for word in words {
-            let part = saisines::name_key.like(format!("%{}%", escape_like(&word))).escape('\\');
-            by_name = Some(match by_name {
-                None => Box::new(part),
-                Some(before) => Box::new(before.and(part)),
-            });
-        }
-        if let Some(by_name) = by_name {
-            found = Box::new(found.or(by_name));
+        if !words.is_empty() {
+            let places = name_walk::places_sql(&words, None);
+            found = Box::new(found.or(sql::<Bool>(&format!(
+                "saisines.id IN (SELECT (place & 4294967295)::integer FROM ({places}) AS found)"
+            ))));
         }
     } else {
         // SQLite's LIKE ignores case, which its indexes do not: the beginning of a reference
@@ -208,10 +221,11 @@ fn text_search(text: &str, postgres: bool, external: Vec<i32>) -> Condition {
         let last = format!("{typed}\u{10FFFF}");
         found = Box::new(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last)));
         if !words.is_empty() {
-            let query: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
-            let by_name = sql::<Bool>("saisines.id IN (SELECT rowid FROM saisine_names WHERE saisine_names MATCH ")
-                .bind::<Text, _>(query.join(" "))
-                .sql(")");
+            // The index's rowids are places in the list; the id is their low 32 bits.
+            let by_name =
+                sql::<Bool>("saisines.id IN (SELECT rowid & 4294967295 FROM saisine_names WHERE saisine_names MATCH ")
+                    .bind::<Text, _>(name_walk::match_query(&words))
+                    .sql(")");
             found = Box::new(found.or(by_name));
         }
     }
@@ -223,6 +237,17 @@ fn text_search(text: &str, postgres: bool, external: Vec<i32>) -> Condition {
         // references' number part (`saisines_reference_number`: the same expression).
         Some(number) => Box::new(found.or(sql::<Bool>("substr(saisines.reference, 6) = ").bind::<Text, _>(number))),
         None => found,
+    }
+}
+
+/// The words a text search looks for in names: none for a bare number, which is a reference
+/// number, not part of a name (a name search on two digits would read all of PostgreSQL's
+/// trigram index).
+pub(super) fn searched_words(text: &str) -> Vec<String> {
+    if reference_number(text).is_some() {
+        Vec::new()
+    } else {
+        name_words(text)
     }
 }
 
@@ -254,9 +279,9 @@ fn is_postgres(conn: &DbConn) -> bool {
     matches!(conn, DbConn::Postgresql(_))
 }
 
-type Row = (SaisineRow, Option<NaiveDate>, Option<NaiveDate>);
+pub(super) type Row = (SaisineRow, Option<NaiveDate>, Option<NaiveDate>);
 
-fn sort_values(row: &Row) -> SortValues {
+pub(super) fn sort_values(row: &Row) -> SortValues {
     let (r, next_due_on, late_from) = row;
     SortValues {
         id: r.id,
@@ -284,29 +309,51 @@ fn walk(
         Some(c) => runs.iter().position(|keyed| *keyed == c.key.is_some()).unwrap_or(runs.len()),
     };
     let descending = order.descending != backwards;
+    if let Some(words) = name_walk::served(filter, order.key) {
+        return name_walk::walk(conn, filter, &words, descending, from, want);
+    }
     let mut rows: Vec<Row> = Vec::new();
     for (n, keyed) in runs.into_iter().enumerate().skip(start) {
         let cursor = if n == start { from } else { None };
-        let query = list_sort::run(filtered(conn, filter)?, order.key, keyed, descending, cursor)?;
-        let limit = want - rows.len() as i64;
-        let found: Vec<Row> = if matches!(filter.search, Some(SearchTerm::Text(_))) {
-            // A text search gathers its matches through the name index and sorts them: only
-            // their ids go through the sort, then the page's rows are read by id (carrying whole
-            // rows through the sort doubled the cost of a common name's search).
-            let ids: Vec<i32> = query.select(saisines::id).limit(limit).load(conn)?;
-            rows_in_order(conn, &ids)?
-        } else {
-            query
-                .select((SaisineRow::as_select(), saisines::next_due_on, saisines::late_from))
-                .limit(limit)
-                .load(conn)?
-        };
-        rows.extend(found);
+        let run = Run { key: order.key, keyed, descending, from: cursor };
+        rows.extend(load_run(conn, filter, Names::Index, run, want - rows.len() as i64)?);
         if rows.len() as i64 >= want {
             break;
         }
     }
     Ok(rows)
+}
+
+/// One run of a walk: its sort column, which run, its direction and where it starts.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Run {
+    pub key: SortKey,
+    pub keyed: bool,
+    pub descending: bool,
+    pub from: Option<Cursor>,
+}
+
+/// Up to `limit` rows of the filter in one run.
+pub(super) fn load_run(
+    conn: &mut DbConn,
+    filter: &ListFilter,
+    names: Names,
+    run: Run,
+    limit: i64,
+) -> DbResult<Vec<Row>> {
+    let query = list_sort::run(filtered_with(conn, filter, names)?, run.key, run.keyed, run.descending, run.from)?;
+    if matches!(filter.search, Some(SearchTerm::Text(_))) && !matches!(names, Names::Among(_)) {
+        // A text search gathers its matches through the indexes and sorts them: only their
+        // ids go through the sort, then the page's rows are read by id (carrying whole rows
+        // through the sort doubled the cost of a common name's search).
+        let ids: Vec<i32> = query.select(saisines::id).limit(limit).load(conn)?;
+        rows_in_order(conn, &ids)
+    } else {
+        Ok(query
+            .select((SaisineRow::as_select(), saisines::next_due_on, saisines::late_from))
+            .limit(limit)
+            .load(conn)?)
+    }
 }
 
 /// The rows of `ids`, in the order of `ids`.

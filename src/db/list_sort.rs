@@ -92,7 +92,7 @@ impl Cursor {
 
 pub(super) type Boxed<'a> = saisines::BoxedQuery<'a, DbBackend>;
 
-fn wrong_cursor() -> DbError {
+pub(super) fn wrong_cursor() -> DbError {
     DbError::Domain(DomainError::invalid("after", "invalid_cursor", "curseur de pagination invalide"))
 }
 

@@ -31,6 +31,7 @@ pub mod list_sort;
 pub mod memo;
 pub mod merges;
 pub mod models;
+pub mod name_walk;
 pub mod outbox;
 pub mod person;
 pub mod pool;

@@ -55,8 +55,8 @@ fn sqlite(url: &str) -> SqliteConnection {
 }
 
 /// The tables of a SQLite database, as its schema lists them; not the name search's FTS5
-/// index (`saisine_names` and its shadow tables), which SQLite derives from `saisines` and
-/// PostgreSQL replaces with a trigram index.
+/// index (`saisine_names` and its shadow tables), which SQLite derives from `saisines` by
+/// triggers, as PostgreSQL does its own `saisine_names` (the words of the names).
 fn sqlite_tables(conn: &mut SqliteConnection) -> BTreeSet<String> {
     diesel::sql_query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__diesel%' \
@@ -246,7 +246,7 @@ fn postgres_columns(url: &str) -> BTreeMap<String, BTreeSet<String>> {
     let DbConn::Postgresql(mut conn) = mediation::db::pool::connect(url).unwrap() else { panic!("PostgreSQL") };
     let columns: Vec<Column> = diesel::sql_query(
         "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
-         WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_\\_diesel%'",
+         WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_\\_diesel%' AND table_name <> 'saisine_names'",
     )
     .load(&mut conn)
     .unwrap();

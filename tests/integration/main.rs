@@ -32,6 +32,7 @@ mod list_sort;
 mod mail;
 mod mailbox;
 mod merge;
+mod name_order;
 mod paris_time;
 mod parsers_property;
 mod partner;

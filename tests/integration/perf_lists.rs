@@ -97,10 +97,22 @@ fn the_name_search_and_the_count_use_indexes_on_sqlite() {
             .join(" | ")
     };
     let by_name = plan(
-        "SELECT id FROM saisines WHERE saisines.id IN (SELECT rowid FROM saisine_names WHERE saisine_names MATCH '\"lef\"*') \
+        "SELECT id FROM saisines WHERE saisines.id IN (SELECT rowid & 4294967295 FROM saisine_names WHERE saisine_names MATCH '\"lef\"*') \
          OR (reference >= 'lef' AND reference <= 'lef\u{10FFFF}') ORDER BY received_on DESC, id DESC LIMIT 51",
     );
     assert!(by_name.contains("VIRTUAL TABLE INDEX") && !by_name.contains("SCAN saisines "), "{by_name}");
+    // In the list's order (`name_walk`): the index gives its matches newest first past a place,
+    // and the page stops there; no sort of every match.
+    let in_order = plan(
+        "SELECT rowid FROM saisine_names WHERE saisine_names MATCH '\"lef\"*' AND rowid < 10567450892173312 \
+         ORDER BY rowid DESC LIMIT 52",
+    );
+    assert!(in_order.contains("VIRTUAL TABLE INDEX") && !in_order.contains("TEMP B-TREE"), "{in_order}");
+    let page = plan(
+        "SELECT id FROM saisines WHERE merged_into IS NULL AND anonymised_at IS NULL AND id IN (5, 6, 7, 8) \
+         AND received_on <= '2026-06-15' ORDER BY received_on DESC, id DESC LIMIT 26",
+    );
+    assert!(page.contains("INTEGER PRIMARY KEY") && !page.contains("SCAN"), "{page}");
 }
 
 /// The plan of a query on the test's backend, as one line: SQLite's `EXPLAIN QUERY PLAN`, or
