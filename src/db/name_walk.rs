@@ -85,7 +85,7 @@ pub(super) fn walk(
         Some(_) => return Err(list_sort::wrong_cursor()),
     };
     let mut by_name: Vec<Row> = Vec::new();
-    let mut size = (want * 2).max(32);
+    let mut size = want * 2;
     loop {
         let keys = keys_past(conn, words, bound, descending, size)?;
         let ids: Vec<i32> = keys.iter().copied().map(id_of).collect();

@@ -56,9 +56,12 @@ pub enum SearchTerm {
 
 impl SearchTerm {
     /// Reads the search box: an address with `@` is an e-mail, a valid NIR (spaces allowed) is
-    /// a NIR, a valid phone number is a phone; anything else is searched as text.
+    /// a NIR, a valid phone number is a phone; anything else is searched as text. Control
+    /// characters (NUL, line breaks pasted with the text) separate words like spaces: nothing
+    /// stored holds them, and PostgreSQL refuses a NUL in a query.
     pub fn parse(input: &str) -> SearchTerm {
-        let text = input.trim();
+        let spaced: String = input.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let text = spaced.trim();
         if text.contains('@') {
             if let Ok(email) = text.parse::<Email>() {
                 return SearchTerm::personal(PersonalKind::Email, email.search_key());
@@ -100,6 +103,16 @@ pub fn reference_number(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_separate_words_and_never_reach_a_query() {
+        assert_eq!(SearchTerm::parse("\0dubois\u{0}jean\r\n"), SearchTerm::Text("dubois jean".into()));
+        assert_eq!(SearchTerm::parse("\u{7f}"), SearchTerm::Text(String::new()));
+        assert_eq!(
+            SearchTerm::parse("jeanne.martin@exemple.fr\0"),
+            SearchTerm::Personal(PersonalKey { kind: PersonalKind::Email, key: "jeanne.martin@exemple.fr".into() })
+        );
+    }
 
     #[test]
     fn personal_data_is_recognised_and_normalised() {
