@@ -46,10 +46,14 @@ pub fn external_references_of(conn: &mut DbConn, ids: &[i32]) -> DbResult<HashMa
 /// no statistics know of yet, and the planner took each batch's lookup by reference
 /// (`reference = ANY(…)`, 500 values) for a scan of the whole table: the import grew with the
 /// square of its size (100,000 lines: 2 minutes). Index scans only, until the transaction ends.
+/// Planned again at each execution: the checking pass before this transaction runs the same
+/// lookup on the connection's prepared statement, and once PostgreSQL had settled on a generic
+/// plan for it (a scan of the then empty table) it kept that plan whatever `enable_seqscan`
+/// said (100,000 lines: 100 s, each lookup 100 ms and growing).
 pub fn prefer_indexes(conn: &mut DbConn) -> DbResult<()> {
     if let DbConn::Postgresql(pg) = conn {
         use diesel::connection::SimpleConnection;
-        pg.batch_execute("SET LOCAL enable_seqscan = off")?;
+        pg.batch_execute("SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_custom_plan")?;
     }
     Ok(())
 }
