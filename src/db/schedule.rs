@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 
+use super::connection::in_index_order;
 use super::followups::{self, FollowUpKind};
 use super::models::{ClockRow, ScheduleRow};
 use super::queue::{QueueCount, Scope};
@@ -290,15 +291,17 @@ pub fn late_count(conn: &mut DbConn, today: NaiveDate) -> DbResult<i64> {
 
 /// One page of the queue, most urgent first: the late ones, then by nearest due date (the
 /// order `queue::compare_entries` gives, read from the stored dates). Two runs, each in the
-/// order of the index `saisines_queue_order`: the late saisines, then the others.
+/// order of the index `saisines_queue_order` (`in_index_order`): the late saisines, then the
+/// others.
 pub fn page(conn: &mut DbConn, scope: Scope, today: NaiveDate, offset: i64, limit: i64) -> DbResult<Vec<ClockRow>> {
     let late = saisines::late_from.le(today);
     let not_late = saisines::late_from.is_null().or(saisines::late_from.gt(today));
     let in_order = |query: saisines::BoxedQuery<'static, crate::db::DbBackend>| {
         query.order((saisines::next_due_on.asc(), saisines::reference.asc())).select(ClockRow::as_select())
     };
-    let mut rows: Vec<ClockRow> =
-        in_order(on_queue_in_order(scope, today).filter(late)).offset(offset).limit(limit).load(conn)?;
+    let mut rows: Vec<ClockRow> = in_index_order(conn, |conn| {
+        Ok(in_order(on_queue_in_order(scope, today).filter(late)).offset(offset).limit(limit).load(conn)?)
+    })?;
     if rows.len() as i64 >= limit {
         return Ok(rows);
     }
@@ -310,10 +313,12 @@ pub fn page(conn: &mut DbConn, scope: Scope, today: NaiveDate, offset: i64, limi
         offset + rows.len() as i64
     };
     let rest_offset = (offset - late_total).max(0);
-    let rest: Vec<ClockRow> = in_order(on_queue_in_order(scope, today).filter(not_late))
-        .offset(rest_offset)
-        .limit(limit - rows.len() as i64)
-        .load(conn)?;
+    let rest: Vec<ClockRow> = in_index_order(conn, |conn| {
+        Ok(in_order(on_queue_in_order(scope, today).filter(not_late))
+            .offset(rest_offset)
+            .limit(limit - rows.len() as i64)
+            .load(conn)?)
+    })?;
     rows.extend(rest);
     Ok(rows)
 }

@@ -228,3 +228,52 @@ fn the_start_finds_missing_search_keys_through_a_partial_index() {
     assert!(plan.contains("saisines_keys_missing"), "{plan}");
     assert!(!plan.contains("SCAN saisines") && !plan.contains("Seq Scan"), "{plan}");
 }
+
+/// The queue page's late run, on a database where nearly every saisine is closed (no deadline
+/// stored): PostgreSQL's planner multiplies the deadline columns' fractions as if they were
+/// independent, expects no late saisine and would read them all to sort them on each page.
+/// `in_index_order` makes it walk the order index; SQLite walks it by itself.
+#[test]
+fn the_queue_page_walks_its_order_index_where_the_planner_expects_nothing() {
+    use diesel::connection::SimpleConnection;
+    use mediation::db::connection::in_index_order;
+    let app = TestApp::new();
+    let mut conn = connect(&app.dir);
+    crate::perf_data::load(&mut conn, 2_000);
+    mediation::db::schedule::refresh_stale(&mut conn).expect("échéances");
+    // The archives: 49 saisines in 50 closed, as after years of a deployment.
+    conn.batch_execute(
+        "UPDATE saisines SET queue_from = NULL, late_from = NULL, next_due_on = NULL WHERE id % 50 <> 0",
+    )
+    .expect("archives");
+    let sql = "SELECT id FROM saisines WHERE queue_from <= '2026-12-05' AND COALESCE(saisines.assigned_to, 1) = 1 \
+               AND late_from <= '2026-12-05' ORDER BY next_due_on ASC, reference ASC LIMIT 50 OFFSET 0";
+    let walked = in_index_order(&mut conn, |c| Ok(plan_of(c, sql))).expect("plan");
+    let sorted = |plan: &str| plan.contains("Sort") || plan.contains("TEMP B-TREE");
+    assert!(walked.contains("saisines_queue_order") && !sorted(&walked), "{walked}");
+    if app.dir.is_postgres() {
+        // The trap is real: left to itself, the planner sorts.
+        let planned = plan_of(&mut conn, sql);
+        assert!(sorted(&planned), "{planned}");
+        // And the setting does not outlive the reads it was for, even inside a transaction.
+        let after = mediation::db::pool::read_snapshot(&mut conn, |c| {
+            in_index_order(c, |_| Ok(()))?;
+            Ok(setting(c))
+        })
+        .expect("lecture");
+        assert_eq!(after, "on");
+    }
+}
+
+fn setting(conn: &mut mediation::db::DbConn) -> String {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Value {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    diesel::sql_query("SELECT current_setting('enable_sort') AS value")
+        .get_result::<Value>(conn)
+        .expect("réglage")
+        .value
+}
