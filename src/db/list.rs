@@ -189,42 +189,50 @@ pub(super) fn filtered_with<'a>(conn: &mut DbConn, filter: &'a ListFilter, names
                 .filter(external_references::external_reference.eq(text.trim()))
                 .select(external_references::saisine_id)
                 .load(conn)?;
-            query.filter(text_search(text, postgres, external, matches!(names, Names::Index)))
+            let words = if matches!(names, Names::Index) { searched_words(text) } else { Vec::new() };
+            let by_name = match (words.is_empty(), postgres) {
+                (true, _) => None,
+                (false, true) => Some(ByName::Postgres(name_walk::pg_condition(conn, &words)?)),
+                (false, false) => Some(ByName::Sqlite(name_walk::match_query(&words))),
+            };
+            query.filter(text_search(text, postgres, external, by_name))
         }
     })
 }
 
 type Condition = Box<dyn BoxableExpression<saisines::table, DbBackend, SqlType = Bool>>;
 
+/// How a text search finds names: PostgreSQL's condition on the words' table
+/// (`name_walk::pg_condition`), or SQLite's FTS5 query.
+enum ByName {
+    Postgres(String),
+    Sqlite(String),
+}
+
 /// A reference (or its beginning), a reference number in any year, a reference another
 /// system gave, or the beginning of a word of the name: each served by an index.
-fn text_search(text: &str, postgres: bool, external: Vec<i32>, by_name: bool) -> Condition {
+fn text_search(text: &str, postgres: bool, external: Vec<i32>, by_name: Option<ByName>) -> Condition {
     let typed = text.trim().to_string();
     let number = reference_number(text);
-    let words = if by_name { searched_words(text) } else { Vec::new() };
-    let mut found: Condition;
-    if postgres {
-        // The B-tree `saisines_reference_prefix` serves the reference's beginning, and the
-        // words' table `saisine_names` the name (`name_walk`).
+    let mut found: Condition = if postgres {
+        // The B-tree `saisines_reference_prefix` serves the reference's beginning.
         let reference = format!("{}%", escape_like(&typed));
-        found = Box::new(saisines::reference.like(reference).escape('\\'));
-        if !words.is_empty() {
-            let places = name_walk::places_sql(&words, None);
-            found = Box::new(found.or(sql::<Bool>(&format!(
-                "saisines.id IN (SELECT (place & 4294967295)::integer FROM ({places}) AS found)"
-            ))));
-        }
+        Box::new(saisines::reference.like(reference).escape('\\'))
     } else {
         // SQLite's LIKE ignores case, which its indexes do not: the beginning of a reference
-        // is a range of the unique index, and the name goes through the FTS5 index, each word
-        // typed the beginning of a word of the name (`"lef"* "zo"*`).
+        // is a range of the unique index.
         let last = format!("{typed}\u{10FFFF}");
-        found = Box::new(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last)));
-        if !words.is_empty() {
-            // The index's rowids are places in the list; the id is their low 32 bits.
+        Box::new(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last)))
+    };
+    match by_name {
+        None => {}
+        Some(ByName::Postgres(condition)) => found = Box::new(found.or(sql::<Bool>(&condition))),
+        // The FTS5 index's rowids are places in the list; the id is their low 32 bits. Each
+        // word typed is the beginning of a word of the name (`"lef"* "zo"*`).
+        Some(ByName::Sqlite(query)) => {
             let by_name =
                 sql::<Bool>("saisines.id IN (SELECT rowid & 4294967295 FROM saisine_names WHERE saisine_names MATCH ")
-                    .bind::<Text, _>(name_walk::match_query(&words))
+                    .bind::<Text, _>(query)
                     .sql(")");
             found = Box::new(found.or(by_name));
         }
