@@ -98,20 +98,33 @@ pub(super) fn wrong_cursor() -> DbError {
 
 /// The keyed run (`keyed`) or the run without values, past `from` when the cursor lies in it,
 /// in the order of the walk (`descending`).
+///
+/// Past the cursor `(value, id)` is a row-value comparison, `(column, id) < (value, id)`:
+/// PostgreSQL reads it as one range of the index `(column, id)`, where `column <= value AND
+/// (column < value OR id < id)` bounded only the column and read then dropped every row of the
+/// cursor's day before it (page 100 of a day of 5,000 saisines: 3.6 ms against 0.1). SQLite reads
+/// the same rows either way.
 macro_rules! run {
-    ($query:expr, $column:expr, $keyed:expr, $nullable:expr, $descending:expr, $from:expr) => {{
+    ($query:expr, $column:ident, $sql_type:ident, $keyed:expr, $nullable:expr, $descending:expr, $from:expr) => {{
+        use diesel::dsl::sql;
+        use diesel::sql_types::{Bool, Integer};
         let mut query = $query;
         match ($keyed, $from) {
-            (true, Some((value, id))) if $descending => {
-                query = query.filter($column.le(value).and($column.lt(value).or(saisines::id.lt(id))))
-            }
             (true, Some((value, id))) => {
-                query = query.filter($column.ge(value).and($column.gt(value).or(saisines::id.gt(id))))
+                let past = if $descending { ") < (" } else { ") > (" };
+                query = query.filter(
+                    sql::<Bool>(concat!("(saisines.", stringify!($column), ", saisines.id"))
+                        .sql(past)
+                        .bind::<diesel::sql_types::$sql_type, _>(value)
+                        .sql(", ")
+                        .bind::<Integer, _>(id)
+                        .sql(")"),
+                )
             }
-            (true, None) if $nullable => query = query.filter($column.is_not_null()),
+            (true, None) if $nullable => query = query.filter(saisines::$column.is_not_null()),
             (true, None) => {}
             (false, from) => {
-                query = query.filter($column.is_null());
+                query = query.filter(saisines::$column.is_null());
                 if let Some((_, id)) = from {
                     query =
                         if $descending { query.filter(saisines::id.lt(id)) } else { query.filter(saisines::id.gt(id)) };
@@ -120,9 +133,9 @@ macro_rules! run {
         }
         // The same ORDER BY for both runs: the index's order, read forwards or backwards.
         if $descending {
-            query.order(($column.desc(), saisines::id.desc()))
+            query.order((saisines::$column.desc(), saisines::id.desc()))
         } else {
-            query.order(($column.asc(), saisines::id.asc()))
+            query.order((saisines::$column.asc(), saisines::id.asc()))
         }
     }};
 }
@@ -147,17 +160,17 @@ pub(super) fn run<'a>(
 ) -> DbResult<Boxed<'a>> {
     let nullable = key.nullable();
     Ok(match key {
-        SortKey::Received => run!(query, saisines::received_on, keyed, nullable, descending, date_of(from)?),
-        SortKey::NextDue => run!(query, saisines::next_due_on, keyed, nullable, descending, date_of(from)?),
-        SortKey::LateFrom => run!(query, saisines::late_from, keyed, nullable, descending, date_of(from)?),
-        SortKey::Closed => run!(query, saisines::closed_on, keyed, nullable, descending, date_of(from)?),
+        SortKey::Received => run!(query, received_on, Date, keyed, nullable, descending, date_of(from)?),
+        SortKey::NextDue => run!(query, next_due_on, Date, keyed, nullable, descending, date_of(from)?),
+        SortKey::LateFrom => run!(query, late_from, Date, keyed, nullable, descending, date_of(from)?),
+        SortKey::Closed => run!(query, closed_on, Date, keyed, nullable, descending, date_of(from)?),
         SortKey::Updated => {
             let from = match from {
                 None => None,
                 Some(Cursor { key: Some(KeyValue::Time(time)), id }) => Some((time, id)),
                 Some(_) => return Err(wrong_cursor()),
             };
-            run!(query, saisines::updated_at, keyed, nullable, descending, from)
+            run!(query, updated_at, Timestamp, keyed, nullable, descending, from)
         }
     })
 }

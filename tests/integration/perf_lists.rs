@@ -285,3 +285,23 @@ fn setting(conn: &mut mediation::db::DbConn) -> String {
         .expect("réglage")
         .value
 }
+
+/// Past a cursor, a page is one range of the index `(received_on, id)`: the row-value comparison
+/// the walk writes (`list_sort::run`). PostgreSQL bounded only the date with the earlier
+/// `received_on <= d AND (received_on < d OR id < i)`, and read every row of the cursor's day.
+#[test]
+fn past_a_cursor_a_page_is_one_range_of_the_date_index() {
+    let app = TestApp::new();
+    let mut conn = connect(&app.dir);
+    crate::perf_data::load(&mut conn, 300);
+    let plan = plan_of(
+        &mut conn,
+        "SELECT id FROM saisines WHERE merged_into IS NULL AND (saisines.received_on, saisines.id) < ('2025-01-20', 120) \
+         ORDER BY received_on DESC, id DESC LIMIT 26",
+    );
+    if app.dir.is_postgres() {
+        assert!(plan.contains("Index Cond: (ROW(received_on, id) < ROW("), "{plan}");
+    } else {
+        assert!(plan.contains("saisines_by_date") && !plan.contains("TEMP B-TREE"), "{plan}");
+    }
+}
