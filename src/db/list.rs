@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Bool;
 
 use super::audit::{self, Actor};
 pub use super::list_counts::{count, count_bounded, count_up_to, received_bounds, years, Total, COUNT_BOUND};
@@ -13,11 +13,11 @@ pub use super::list_sort::{Cursor, KeyValue, SortKey, SortOrder};
 use super::models::SaisineRow;
 use super::name_walk;
 use super::saisines::with_motifs;
-use super::schema::{external_references, saisine_motifs, saisines};
-use super::{DbBackend, DbConn, DbResult};
+use super::schema::{saisine_motifs, saisines};
+use super::text_search;
+use super::{DbConn, DbResult};
 use crate::auth::audit::AuditAction;
-use crate::domain::search::{reference_number, PersonalKind, SearchTerm};
-use crate::domain::text::normalize_key;
+use crate::domain::search::{PersonalKind, SearchTerm};
 use crate::domain::{Channel, Process, Saisine, Status};
 
 /// What the list is narrowed to; every part optional.
@@ -97,10 +97,6 @@ pub struct Page {
 pub struct Due {
     pub next_due_on: Option<NaiveDate>,
     pub late_from: Option<NaiveDate>,
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// How a text search finds names (`name_walk` reads the name index in the list's order).
@@ -183,86 +179,9 @@ pub(super) fn filtered_with<'a>(conn: &mut DbConn, filter: &'a ListFilter, names
             query.filter(saisines::id.eq_any(ids.to_vec()))
         }
         Some(SearchTerm::Text(text)) => {
-            // A reference another system gave, found when typed exactly: looked up first, so
-            // that the search is an OR of index lookups (a subquery made PostgreSQL scan).
-            let external: Vec<i32> = external_references::table
-                .filter(external_references::external_reference.eq(text.trim()))
-                .select(external_references::saisine_id)
-                .load(conn)?;
-            let words = if matches!(names, Names::Index) { searched_words(text) } else { Vec::new() };
-            let by_name = match (words.is_empty(), postgres) {
-                (true, _) => None,
-                (false, true) => Some(ByName::Postgres(name_walk::pg_condition(conn, &words)?)),
-                (false, false) => Some(ByName::Sqlite(name_walk::match_query(&words))),
-            };
-            query.filter(text_search(text, postgres, external, by_name))
+            query.filter(text_search::condition(conn, text, postgres, matches!(names, Names::Index))?)
         }
     })
-}
-
-type Condition = Box<dyn BoxableExpression<saisines::table, DbBackend, SqlType = Bool>>;
-
-/// How a text search finds names: PostgreSQL's condition on the words' table
-/// (`name_walk::pg_condition`), or SQLite's FTS5 query.
-enum ByName {
-    Postgres(String),
-    Sqlite(String),
-}
-
-/// A reference (or its beginning), a reference number in any year, a reference another
-/// system gave, or the beginning of a word of the name: each served by an index.
-fn text_search(text: &str, postgres: bool, external: Vec<i32>, by_name: Option<ByName>) -> Condition {
-    let typed = text.trim().to_string();
-    let number = reference_number(text);
-    let mut found: Condition = if postgres {
-        // The B-tree `saisines_reference_prefix` serves the reference's beginning.
-        let reference = format!("{}%", escape_like(&typed));
-        Box::new(saisines::reference.like(reference).escape('\\'))
-    } else {
-        // SQLite's LIKE ignores case, which its indexes do not: the beginning of a reference
-        // is a range of the unique index.
-        let last = format!("{typed}\u{10FFFF}");
-        Box::new(saisines::reference.ge(typed.clone()).and(saisines::reference.le(last)))
-    };
-    match by_name {
-        None => {}
-        Some(ByName::Postgres(condition)) => found = Box::new(found.or(sql::<Bool>(&condition))),
-        // The FTS5 index's rowids are places in the list; the id is their low 32 bits. Each
-        // word typed is the beginning of a word of the name (`"lef"* "zo"*`).
-        Some(ByName::Sqlite(query)) => {
-            let by_name =
-                sql::<Bool>("saisines.id IN (SELECT rowid & 4294967295 FROM saisine_names WHERE saisine_names MATCH ")
-                    .bind::<Text, _>(query)
-                    .sql(")");
-            found = Box::new(found.or(by_name));
-        }
-    }
-    if !external.is_empty() {
-        found = Box::new(found.or(saisines::id.eq_any(external)));
-    }
-    match number {
-        // A number without its year: that number in every year, through the index on the
-        // references' number part (`saisines_reference_number`: the same expression).
-        Some(number) => Box::new(found.or(sql::<Bool>("substr(saisines.reference, 6) = ").bind::<Text, _>(number))),
-        None => found,
-    }
-}
-
-/// The words a text search looks for in names: none for a bare number, which is a reference
-/// number, not part of a name (a name search on two digits would read all of PostgreSQL's
-/// trigram index).
-pub(super) fn searched_words(text: &str) -> Vec<String> {
-    if reference_number(text).is_some() {
-        Vec::new()
-    } else {
-        name_words(text)
-    }
-}
-
-/// The words typed, folded like the stored name key and split on anything but letters and
-/// digits (as SQLite's FTS5 tokenizer splits the name).
-fn name_words(text: &str) -> Vec<String> {
-    normalize_key(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 /// A search by personal data is an access to personal data: the audit log records who

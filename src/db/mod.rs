@@ -48,6 +48,7 @@ pub mod schema;
 pub mod search_keys;
 pub mod sessions;
 pub mod setup;
+mod text_search;
 pub mod users;
 pub mod write_gate;
 

@@ -39,7 +39,7 @@ pub fn match_query(words: &[String]) -> String {
 /// The PostgreSQL query of the places (past `bound`, in the walk's direction) of the saisines
 /// whose name has a word beginning with each word typed: one range of the primary key
 /// `(word, place)` per word. The words are inlined: they hold letters and digits only
-/// (`list::searched_words`), and are quoted all the same.
+/// (`text_search::searched_words`), and are quoted all the same.
 pub fn places_sql(words: &[String], bound: Option<(i64, bool)>) -> String {
     let past = match bound {
         None => String::new(),
@@ -91,7 +91,7 @@ pub(super) fn served(filter: &ListFilter, key: SortKey) -> Option<Vec<String>> {
     if key != SortKey::Received {
         return None;
     }
-    let words = list::searched_words(text);
+    let words = super::text_search::searched_words(text);
     (!words.is_empty()).then_some(words)
 }
 
