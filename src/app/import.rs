@@ -155,6 +155,7 @@ pub fn run_checked(
         // New lines were inserted in bulk with the deadlines of a saisine without duplicate:
         // the possible duplicates they make are found now, all lines being in, before the
         // transaction ends (and rows left stale by older rules, if any, computed).
+        store::know_new_rows(conn, report.created)?;
         let stale = crate::db::schedule::stale_open_ids(conn)?;
         super::schedule::after_bulk_insert(conn, &stale, &new_ids).map_err(db_error)?;
         Ok(report)

@@ -191,14 +191,26 @@ fn matches_of(
         .load::<(i32, i32)>(conn)?
         .into_iter()
         .collect();
+    // Each row meets only the candidates sharing its NIR or e-mail key (the look-ups' two
+    // columns), not every candidate of the batch: 500 × 500 comparisons a batch made the
+    // client's share of a 100,000-line import a quarter of its time.
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (_, _, nir, email)) in found.iter().enumerate() {
+        for key in [nir, email].into_iter().flatten() {
+            by_key.entry(key.as_str()).or_default().push(index);
+        }
+    }
+    let candidates: Vec<Identity> =
+        found.iter().map(|(_, received_on, nir, email)| identity(*received_on, nir, email)).collect();
     let mut matches: HashMap<i32, Vec<i32>> = HashMap::new();
     for (row, nir, email) in rows {
         let me = identity(row.received_on, nir, email);
-        let mut mine: Vec<i32> = found
-            .iter()
-            .filter(|(other, ..)| *other != row.id && !dismissed.contains(&(row.id, *other)))
-            .filter(|(_, received_on, nir, email)| is_possible_duplicate(&me, &identity(*received_on, nir, email)))
-            .map(|(other, ..)| *other)
+        let near = [nir, email].into_iter().flatten().filter_map(|key| by_key.get(key.as_str())).flatten();
+        let mut mine: Vec<i32> = near
+            .map(|&index| (found[index].0, &candidates[index]))
+            .filter(|(other, _)| *other != row.id && !dismissed.contains(&(row.id, *other)))
+            .filter(|(_, them)| is_possible_duplicate(&me, them))
+            .map(|(other, _)| other)
             .collect();
         mine.sort_unstable();
         mine.dedup();

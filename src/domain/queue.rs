@@ -86,7 +86,8 @@ pub struct Identity {
 /// Same NIR or same e-mail (whatever its case), received within a week of each other.
 pub fn is_possible_duplicate(a: &Identity, b: &Identity) -> bool {
     let same_nir = matches!((&a.nir, &b.nir), (Some(x), Some(y)) if x == y);
-    let same_email = matches!((&a.email, &b.email), (Some(x), Some(y)) if x.to_lowercase() == y.to_lowercase());
+    let same_email =
+        matches!((&a.email, &b.email), (Some(x), Some(y)) if x == y || x.to_lowercase() == y.to_lowercase());
     (same_nir || same_email) && (a.received_on - b.received_on).num_days().abs() <= DUPLICATE_WINDOW_DAYS
 }
 
