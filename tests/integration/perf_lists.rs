@@ -305,3 +305,32 @@ fn past_a_cursor_a_page_is_one_range_of_the_date_index() {
         assert!(plan.contains("saisines_by_date") && !plan.contains("TEMP B-TREE"), "{plan}");
     }
 }
+
+/// The look-ups by NIR and by e-mail key (the list's and the person page's filters, the
+/// duplicates' look-ups) once their plain indexes were dropped as redundant: each is served by
+/// its partial index of the duplicates, whose `IS NOT NULL` the equality implies.
+#[test]
+fn identity_look_ups_use_the_partial_indexes_of_the_duplicates() {
+    let app = TestApp::new();
+    let mut conn = connect(&app.dir);
+    crate::perf_data::load(&mut conn, 300);
+    let cases = [
+        ("SELECT id FROM saisines WHERE nir = '185057800608491' ORDER BY received_on DESC, id DESC LIMIT 50", "nir"),
+        ("SELECT id FROM saisines WHERE email_key = 'a@exemple.fr' ORDER BY received_on DESC LIMIT 50", "email"),
+        (
+            "SELECT id, received_on FROM saisines WHERE received_on BETWEEN '2000-01-01' AND '2099-12-31' \
+             AND anonymised_at IS NULL AND email_key IN ('a@exemple.fr', 'b@exemple.fr')",
+            "email",
+        ),
+        (
+            "SELECT id, received_on FROM saisines WHERE received_on BETWEEN '2000-01-01' AND '2099-12-31' \
+             AND anonymised_at IS NULL AND nir IN ('185057800608491', '285057800608491')",
+            "nir",
+        ),
+    ];
+    for (sql, key) in cases {
+        let plan = plan_of(&mut conn, sql);
+        assert!(plan.contains(&format!("saisines_duplicate_keys_{key}")), "{sql}: {plan}");
+        assert!(!plan.contains("SCAN saisines") && !plan.contains("Seq Scan"), "{sql}: {plan}");
+    }
+}
