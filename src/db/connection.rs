@@ -164,7 +164,7 @@ where
     E: From<diesel::result::Error>,
 {
     let DbConn::Sqlite(sqlite) = conn else {
-        let written = conn.transaction(work)?;
+        let written = super::cancel::uncancelled(|| conn.transaction(work))?;
         super::memo::data_changed();
         return Ok(written);
     };

@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bounded_count;
 pub mod bulk;
+pub mod cancel;
 pub mod checkpoint;
 pub mod connection;
 pub mod copy;

@@ -27,7 +27,7 @@ use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
 pub use auth::address as client_address;
-pub use state::{watched_read, AppState};
+pub use state::{watched_pool_read, watched_read, AppState};
 
 use crate::auth::secret_box::SecretBox;
 use crate::auth::signing::Signer;

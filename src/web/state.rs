@@ -10,6 +10,7 @@ use crate::app::{AppError, AppResult};
 use crate::auth::secret_box::SecretBox;
 use crate::auth::signing::Signer;
 use crate::config::AppConfig;
+use crate::db::cancel::Running;
 use crate::db::interrupt::{self, AbandonFlag};
 use crate::db::{DbConn, DbError, DbPool, DbResult};
 use crate::domain::clock::Clock;
@@ -42,6 +43,8 @@ pub struct Db {
     /// How long a read may run on SQLite (`statement_timeout_seconds`; PostgreSQL bounds each
     /// statement itself).
     bound: Option<Duration>,
+    /// Where to connect to stop an abandoned read on PostgreSQL (`db::cancel`).
+    database_url: Arc<str>,
 }
 
 impl Db {
@@ -67,12 +70,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> DbResult<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        watched_read(self.bound, move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await
+        watched_pool_read(self.pool.clone(), self.database_url.clone(), self.bound, work).await
     }
 
     /// Runs a use case of the application layer on a pooled connection.
@@ -110,6 +108,68 @@ where
     done.map_err(|e| DbError::Corrupt(interrupted(&e)))?
 }
 
+/// Runs `work` on a connection of `pool`, watched as `watched_read` does; on PostgreSQL, a read
+/// whose future is dropped before it is done also has its running statement cancelled
+/// (`db::cancel`), from a connection to `database_url`.
+pub async fn watched_pool_read<T, F>(
+    pool: DbPool,
+    database_url: Arc<str>,
+    bound: Option<Duration>,
+    work: F,
+) -> DbResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> DbResult<T> + Send + 'static,
+{
+    let running = Running::default();
+    let stopper = CancelOnDrop { running: Some(running.clone()), database_url, patience: patience(bound) };
+    let done = watched_read(bound, move || {
+        let mut conn = pool.get()?;
+        // Declared after the connection: cleared before the connection goes back to the pool.
+        let _entered = running.enter(&mut conn)?;
+        work(&mut conn)
+    })
+    .await;
+    stopper.disarm();
+    done
+}
+
+/// How long to keep cancelling abandoned work that goes on: the statement timeout (beyond it,
+/// PostgreSQL has stopped each statement anyway), or ten minutes without one.
+fn patience(bound: Option<Duration>) -> Duration {
+    bound.unwrap_or(Duration::from_secs(600))
+}
+
+/// Dropped with a request's future: cancels its work if it still runs (PostgreSQL only: on
+/// SQLite nothing is noted as running, and the interrupt does it).
+struct CancelOnDrop {
+    running: Option<Running>,
+    database_url: Arc<str>,
+    patience: Duration,
+}
+
+impl CancelOnDrop {
+    fn disarm(mut self) {
+        self.running = None;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        let Some(running) = self.running.take().filter(Running::is_running) else { return };
+        let (url, patience) = (self.database_url.clone(), self.patience);
+        // Off the request's thread: asking means connecting to the server.
+        let spawned = std::thread::Builder::new().name("annulation".into()).spawn(move || {
+            if let Err(e) = running.cancel(&url, patience) {
+                tracing::warn!(error = %e, "requête abandonnée non annulée (PostgreSQL)");
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "requête abandonnée non annulée (PostgreSQL)");
+        }
+    }
+}
+
 /// Why a blocking task ended early, without its panic message (which may quote user input,
 /// and tokio's `JoinError` would print it).
 pub fn interrupted(error: &rocket::tokio::task::JoinError) -> String {
@@ -134,6 +194,7 @@ impl<'r> FromRequest<'r> for Db {
                     0 => None,
                     seconds => Some(Duration::from_secs(seconds)),
                 },
+                database_url: state.config.database_url().into(),
             }),
             None => Outcome::Error((rocket::http::Status::ServiceUnavailable, ())),
         }
