@@ -101,36 +101,53 @@ fn a_write_is_never_stopped_halfway_even_when_its_reader_is_gone() {
     assert_eq!(kept, 200_000);
 }
 
+/// A pool of `size` connections on a new PostgreSQL test database (migrated), and the runtime
+/// requests run on.
+fn postgres_pool(
+    dir: &TestDir,
+    size: u32,
+) -> (mediation::db::DbPool, std::sync::Arc<str>, rocket::tokio::runtime::Runtime) {
+    use mediation::db::pool::{build_pool, PoolSettings};
+    pool::migrate(&dir.url).unwrap();
+    let settings = PoolSettings { size, sqlite_cache_mib: 8, statement_timeout_seconds: 600 };
+    let pool = build_pool(&dir.url, settings).unwrap();
+    (pool, dir.url.clone().into(), rocket::tokio::runtime::Runtime::new().unwrap())
+}
+
+/// Runs `work` as a request's read on PostgreSQL, drops the request 300 ms after the work has
+/// started, and waits for the work to end (at most two minutes: without the cancel, the reads
+/// below sleep ten).
+fn abandon_while_running<T: Send + std::fmt::Debug + 'static>(
+    runtime: &rocket::tokio::runtime::Runtime,
+    pool: &mediation::db::DbPool,
+    url: &std::sync::Arc<str>,
+    work: impl FnOnce(&mut DbConn) -> DbResult<T> + Send + 'static,
+) {
+    let (sender, received) = std::sync::mpsc::channel();
+    let request = runtime.spawn(mediation::web::watched_pool_read(pool.clone(), url.clone(), None, move |conn| {
+        let _ = sender.send(());
+        let outcome = work(conn);
+        let _ = sender.send(());
+        outcome
+    }));
+    received.recv_timeout(Duration::from_secs(60)).expect("the work did not start");
+    std::thread::sleep(Duration::from_millis(300));
+    request.abort();
+    received.recv_timeout(Duration::from_secs(120)).expect("the abandoned work did not end");
+}
+
 /// PostgreSQL: a read whose request is dropped has its running statement cancelled
 /// (`db::cancel`) instead of running on until `statement_timeout`; the connection then serves
 /// the next request, and work still waited for is never cancelled.
 #[test]
 #[ignore = "needs PostgreSQL: .ci/run runs it with MEDIATION_TEST_DATABASE_URL and --include-ignored"]
 fn an_abandoned_read_on_postgresql_is_cancelled_and_its_connection_serves_on() {
-    use mediation::db::pool::{build_pool, PoolSettings};
-    use mediation::web::watched_pool_read;
     let dir = TestDir::postgres();
-    let settings = PoolSettings { size: 1, sqlite_cache_mib: 8, statement_timeout_seconds: 600 };
-    let pool = build_pool(&dir.url, settings).unwrap();
-    let url: std::sync::Arc<str> = dir.url.clone().into();
-    let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
-    let (sender, received) = std::sync::mpsc::channel();
-    let request = runtime.spawn(watched_pool_read(pool.clone(), url.clone(), None, move |conn| {
-        let _ = sender.send(());
-        // Ten minutes, unless cancelled.
-        let outcome = count(conn, "SELECT count(*) AS c FROM pg_sleep(600)");
-        let _ = sender.send(());
-        outcome
-    }));
-    received.recv_timeout(Duration::from_secs(60)).expect("the read did not start");
-    std::thread::sleep(Duration::from_millis(300));
-    request.abort();
-    // Not a timing: without the cancel the read sleeps ten minutes; the bound only turns that
-    // into a failure rather than a stalled suite.
-    received.recv_timeout(Duration::from_secs(120)).expect("the abandoned read was not cancelled");
+    let (pool, url, runtime) = postgres_pool(&dir, 1);
+    abandon_while_running(&runtime, &pool, &url, |conn| count(conn, "SELECT count(*) AS c FROM pg_sleep(600)"));
     // The pool's only connection, given back, serves the next read; a read waited for runs to
     // its end (a second of sleep, through several cancel periods of the one before).
-    let next = runtime.block_on(watched_pool_read(pool, url, None, |conn| {
+    let next = runtime.block_on(mediation::web::watched_pool_read(pool, url, None, |conn| {
         count(conn, "SELECT count(*) AS c FROM (SELECT pg_sleep(1)) AS s")
     }));
     assert_eq!(next.unwrap(), 1);
@@ -142,27 +159,13 @@ fn an_abandoned_read_on_postgresql_is_cancelled_and_its_connection_serves_on() {
 #[test]
 #[ignore = "needs PostgreSQL: .ci/run runs it with MEDIATION_TEST_DATABASE_URL and --include-ignored"]
 fn an_abandoned_read_on_postgresql_never_cancels_its_write() {
-    use mediation::db::pool::{build_pool, PoolSettings};
-    use mediation::web::watched_pool_read;
     let dir = TestDir::postgres();
-    pool::migrate(&dir.url).unwrap();
-    let settings = PoolSettings { size: 2, sqlite_cache_mib: 8, statement_timeout_seconds: 600 };
-    let pool = build_pool(&dir.url, settings).unwrap();
-    let url: std::sync::Arc<str> = dir.url.clone().into();
-    let runtime = rocket::tokio::runtime::Runtime::new().unwrap();
-    let (sender, received) = std::sync::mpsc::channel();
-    let request = runtime.spawn(watched_pool_read(pool.clone(), url, None, move |conn| {
-        let _ = sender.send(());
-        // A write of a second and a half, abandoned while it runs.
-        let insert = "INSERT INTO reference_counters (year, last_sequence) SELECT 4242, 7 FROM pg_sleep(1.5)";
-        let written = pool::write_transaction(conn, |conn| Ok(diesel::sql_query(insert).execute(conn)?));
-        let _ = sender.send(());
-        written
-    }));
-    received.recv_timeout(Duration::from_secs(60)).expect("the work did not start");
-    std::thread::sleep(Duration::from_millis(300));
-    request.abort();
-    received.recv_timeout(Duration::from_secs(120)).expect("the write did not end");
+    let (pool, url, runtime) = postgres_pool(&dir, 2);
+    // A write of a second and a half, abandoned while it runs.
+    let insert = "INSERT INTO reference_counters (year, last_sequence) SELECT 4242, 7 FROM pg_sleep(1.5)";
+    abandon_while_running(&runtime, &pool, &url, move |conn| {
+        pool::write_transaction(conn, |conn| Ok(diesel::sql_query(insert).execute(conn)?))
+    });
     runtime.shutdown_timeout(Duration::from_secs(60));
     let mut conn = pool.get().unwrap();
     let kept: i32 = reference_counters::table
